@@ -1,0 +1,1 @@
+//! Cache integration layer: see the crate README.

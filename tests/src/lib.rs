@@ -1,0 +1,1 @@
+//! Integration tests of the perf workspace live in `tests/`.
