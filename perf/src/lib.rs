@@ -36,6 +36,7 @@ mod clock;
 mod collector;
 mod macros;
 pub mod metric;
+pub mod plugin;
 pub mod registry;
 mod series;
 mod shard;
@@ -64,6 +65,7 @@ pub mod __private {
     pub use inventory;
 
     pub use crate::clock::{elapsed_nanos, now_raw};
+    pub use crate::plugin::StaticCollector;
     pub use crate::registry::{CallSite, MetricDescriptor};
     pub use crate::site::{
         CallGuard, ClassifyAny, ClassifyByTrait, ClassifyKindedResult, ClassifyResult, Features, Outcome, Probe, Site,

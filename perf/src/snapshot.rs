@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::collector::{self, CollectorStatus};
 use crate::metric::Distribution;
+use crate::plugin::{self, CollectorSnapshot};
 use crate::registry::{self, MetricKind, MetricRef};
 use crate::series::Point;
 use crate::site::{Features, Site};
@@ -23,6 +24,8 @@ pub struct Snapshot {
     pub sites: Vec<SiteSnapshot>,
     /// Every counter, gauge and histogram, sorted by name and labels.
     pub metrics: Vec<MetricSnapshot>,
+    /// Samples of every plugin collector (caches among them), sorted by name.
+    pub collectors: Vec<CollectorSnapshot>,
     /// State of the collector.
     pub collector: CollectorStatus,
 }
@@ -159,6 +162,7 @@ pub fn snapshot() -> Snapshot {
         taken_at_ms: collector::unix_ms(),
         sites: sites.iter().zip(windows).map(|(site, window)| site_snapshot(site, window)).collect(),
         metrics: registry::metrics().into_iter().map(|(id, metric)| metric_snapshot(id, metric)).collect(),
+        collectors: plugin::collect_all(),
         collector,
     }
 }
