@@ -75,6 +75,12 @@ pub struct StaticCollector(pub &'static dyn Collector);
 
 inventory::collect!(StaticCollector);
 
+impl std::fmt::Debug for StaticCollector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("StaticCollector").field(&self.0.name()).finish()
+    }
+}
+
 static RUNTIME: RwLock<Vec<Arc<dyn Collector>>> = RwLock::new(Vec::new());
 
 /// Registers a collector at run time. It stays registered for the life of the process.
