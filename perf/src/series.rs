@@ -222,3 +222,94 @@ impl TierRing {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metric::Histogram;
+
+    fn counts(calls: u64, errors: u64, latency: &Histogram) -> SiteCounts {
+        SiteCounts { calls, errors, latency: latency.buckets(), ..SiteCounts::default() }
+    }
+
+    fn tiers() -> Vec<Retention> {
+        vec![
+            Retention { resolution: Duration::from_secs(1), keep: Duration::from_secs(10) },
+            Retention { resolution: Duration::from_secs(5), keep: Duration::from_secs(60) },
+        ]
+    }
+
+    #[test]
+    fn point_holds_interval_delta() {
+        let mut store = SeriesStore::new(Duration::from_secs(1), &tiers());
+        let latency = Histogram::new();
+        latency.record_n(1_000, 10);
+        store.record_tick(1, 1_000, &[(0, counts(10, 1, &latency))]);
+        latency.record_n(2_000_000, 5);
+        store.record_tick(2, 2_000, &[(0, counts(15, 3, &latency))]);
+
+        let points = store.points(0, 0);
+        assert_eq!(points.len(), 2);
+        assert_eq!(points[1].calls, 5);
+        assert_eq!(points[1].errors, 2);
+        assert_eq!(points[1].duration_ms, 1_000);
+        assert!((points[1].latency.p50 - 2_000_000.0).abs() / 2_000_000.0 <= 0.01);
+        assert!((points[1].rate_per_sec() - 5.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn coarse_tier_sums_fine_ticks() {
+        let mut store = SeriesStore::new(Duration::from_secs(1), &tiers());
+        let latency = Histogram::new();
+        for tick in 1..=10u64 {
+            latency.record_n(500, 3);
+            store.record_tick(tick, tick * 1_000, &[(0, counts(tick * 3, 0, &latency))]);
+        }
+
+        let coarse = store.points(0, 1);
+        assert_eq!(coarse.len(), 2);
+        assert_eq!(coarse[0].calls, 15);
+        assert_eq!(coarse[1].calls, 15);
+        assert_eq!(coarse[1].duration_ms, 5_000);
+    }
+
+    #[test]
+    fn idle_site_gets_no_series() {
+        let mut store = SeriesStore::new(Duration::from_secs(1), &tiers());
+        let latency = Histogram::new();
+        store.record_tick(1, 1_000, &[(0, counts(0, 0, &latency))]);
+
+        assert_eq!(store.len(), 0);
+        assert!(store.latest(0).is_none());
+    }
+
+    #[test]
+    fn memory_bounded_after_many_ticks() {
+        const SITES: usize = 8;
+        let mut store = SeriesStore::new(Duration::from_secs(1), &tiers());
+        let latencies: Vec<Histogram> = (0..SITES).map(|_| Histogram::new()).collect();
+        let mut bytes_after_fill = 0;
+        for tick in 1..=3_000u64 {
+            let counts: Vec<(usize, SiteCounts)> = latencies
+                .iter()
+                .enumerate()
+                .map(|(site, latency)| {
+                    latency.record(1_000 + (tick % 97) * 1_000);
+                    (site, counts(tick, tick / 10, latency))
+                })
+                .collect();
+            store.record_tick(tick, tick * 1_000, &counts);
+            if tick == 200 {
+                bytes_after_fill = store.heap_bytes();
+            }
+        }
+
+        // 10 points in the fine tier and 12 in the coarse one, per site.
+        assert_eq!(store.points(3, 0).len(), 10);
+        assert_eq!(store.points(3, 1).len(), 12);
+        assert_eq!(store.heap_bytes(), bytes_after_fill, "memory grew after the rings were full");
+        // Rings: at most 16 spare slots each; baselines: at most 97 buckets of 10 bytes.
+        let bound = SITES * ((10 + 16 + 12 + 16) * Point::SIZE + 2 * 97 * 16) + SITES * 64 * 4;
+        assert!(store.heap_bytes() <= bound, "{} bytes > bound {bound}", store.heap_bytes());
+    }
+}

@@ -43,7 +43,6 @@ pub(crate) fn lowest_value(block: usize, slot: usize) -> u64 {
 }
 
 /// Returns the highest value counted by the bucket at `(block, slot)`.
-#[cfg(test)]
 pub(crate) fn highest_value(block: usize, slot: usize) -> u64 {
     if block == 0 {
         return slot as u64;

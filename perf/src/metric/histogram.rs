@@ -4,8 +4,8 @@
 //! 1 KiB block of an octave is allocated the first time a value lands in it on a shard, so a
 //! histogram costs memory only for the octaves and threads that use it: at most 39 KiB plus
 //! 312 bytes per shard, in practice a few KiB. Readers fold the shards into a [`Buckets`] copy
-//! off the hot path, and from there into an `hdrhistogram::Histogram` for quantiles, merging and
-//! serialization.
+//! off the hot path, which yields quantiles directly and folds into an `hdrhistogram::Histogram`
+//! for merging and serialization.
 
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};

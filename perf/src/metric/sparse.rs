@@ -112,21 +112,92 @@ impl Buckets {
     }
 
     /// Summarizes the distribution, or returns `None` when nothing was recorded.
+    ///
+    /// The values are those HdrHistogram reports for the same counts (a quantile is the upper
+    /// bound of the bucket holding rank `ceil(q * count)`, the mean weighs each bucket by its
+    /// middle), computed in one pass over the non-empty buckets.
     pub fn distribution(&self) -> Option<Distribution> {
-        if self.is_empty() {
-            return None;
+        let (&(first, _), &(last, _)) = (self.counts.first()?, self.counts.last()?);
+        let count = self.count();
+        let quantiles = [0.50, 0.90, 0.99, 0.999];
+        let ranks = quantiles.map(|quantile| ((quantile * count as f64).ceil() as u64).max(1));
+
+        let mut values = [0u64; 4];
+        let mut next = 0;
+        let mut seen = 0u64;
+        let mut weighted_sum = 0f64;
+        for &(index, bucket_count) in &self.counts {
+            let (block, slot) = buckets::split_index(index);
+            let (low, high) = (buckets::lowest_value(block, slot), buckets::highest_value(block, slot));
+            weighted_sum += (low + (high - low + 1) / 2) as f64 * bucket_count as f64;
+
+            seen = seen.saturating_add(bucket_count);
+            while next < ranks.len() && seen >= ranks[next] {
+                values[next] = high;
+                next += 1;
+            }
         }
 
-        let hdr = self.to_hdr();
+        let (first_block, first_slot) = buckets::split_index(first);
+        let (last_block, last_slot) = buckets::split_index(last);
         Some(Distribution {
-            count: hdr.len(),
-            min: hdr.min(),
-            max: hdr.max(),
-            mean: hdr.mean(),
-            p50: hdr.value_at_quantile(0.50),
-            p90: hdr.value_at_quantile(0.90),
-            p99: hdr.value_at_quantile(0.99),
-            p999: hdr.value_at_quantile(0.999),
+            count,
+            min: buckets::lowest_value(first_block, first_slot),
+            max: buckets::highest_value(last_block, last_slot),
+            mean: weighted_sum / count as f64,
+            p50: values[0],
+            p90: values[1],
+            p99: values[2],
+            p999: values[3],
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metric::Histogram;
+
+    #[test]
+    fn distribution_matches_hdrhistogram() {
+        let histogram = Histogram::new();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            histogram.record(state % 50_000_000 + 1);
+        }
+
+        let buckets = histogram.buckets();
+        let ours = buckets.distribution().unwrap();
+        let hdr = buckets.to_hdr();
+        assert_eq!(ours.count, hdr.len());
+        assert_eq!(ours.min, hdr.min());
+        assert_eq!(ours.max, hdr.max());
+        assert_eq!(ours.p50, hdr.value_at_quantile(0.50));
+        assert_eq!(ours.p90, hdr.value_at_quantile(0.90));
+        assert_eq!(ours.p99, hdr.value_at_quantile(0.99));
+        assert_eq!(ours.p999, hdr.value_at_quantile(0.999));
+        assert!((ours.mean - hdr.mean()).abs() / hdr.mean() < 1e-9, "{} != {}", ours.mean, hdr.mean());
+    }
+
+    #[test]
+    fn merge_adds_counts() {
+        let (a, b) = (Histogram::new(), Histogram::new());
+        a.record_n(10, 2);
+        a.record_n(5_000, 1);
+        b.record_n(10, 3);
+        b.record_n(90_000, 4);
+
+        let mut merged = a.buckets();
+        merged.merge(&b.buckets());
+        assert_eq!(merged.count(), 10);
+        assert_eq!(merged.since(&a.buckets()).count(), 7);
+    }
+
+    #[test]
+    fn empty_has_no_distribution() {
+        assert_eq!(Histogram::new().buckets().distribution(), None);
     }
 }
