@@ -40,6 +40,9 @@ impl Parse for RawArgs {
 
 impl Parse for RawArg {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if !input.peek(Ident::peek_any) {
+            return Err(input.error(format!("expected an argument name, found {}", describe_next(input))));
+        }
         let key = Ident::parse_any(input)?;
         let value = if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
@@ -57,8 +60,24 @@ impl Parse for RawArg {
 
 impl Parse for RawLabel {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if !input.peek(Ident::peek_any) {
+            return Err(input.error(format!("expected a label name, found {}", describe_next(input))));
+        }
         let key = Ident::parse_any(input)?;
+        if !input.peek(Token![=]) {
+            let example = format!("`{} = \"value\"`", key.unraw());
+            return Err(input
+                .error(format!("expected `=` after label `{key}`, found {}; write {example}", describe_next(input))));
+        }
         input.parse::<Token![=]>()?;
         Ok(RawLabel { key, value: input.parse()? })
+    }
+}
+
+/// Describes the next token for a parse error: `` `,` ``, or "the end of the list".
+fn describe_next(input: ParseStream<'_>) -> String {
+    match input.cursor().token_tree() {
+        Some((token, _)) => format!("`{token}`"),
+        None => "the end of the list".to_owned(),
     }
 }

@@ -3,7 +3,7 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{Attribute, Data, DeriveInput, LitStr};
+use syn::{Attribute, Data, DeriveInput, Expr, ExprLit, Lit};
 
 use crate::valid::Errors;
 
@@ -47,7 +47,11 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
     };
     match errors.finish(()) {
         Ok(()) => expanded,
-        Err(error) => error.to_compile_error(),
+        Err(error) => {
+            // The impl is still emitted, so code that calls `error_kind` reports no second error.
+            let errors = error.to_compile_error();
+            quote!(#errors #expanded)
+        }
     }
 }
 
@@ -56,11 +60,20 @@ fn name_override(attrs: &[Attribute], errors: &mut Errors) -> Option<String> {
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("error_kind")) {
         let parsed = attr.parse_nested_meta(|meta| {
             if !meta.path.is_ident("name") {
-                return Err(meta.error("unknown `error_kind` argument; expected `name = \"...\"`"));
+                let argument = quote::ToTokens::to_token_stream(&meta.path).to_string().replace(' ', "");
+                return Err(
+                    meta.error(format!("unknown `error_kind` argument `{argument}`; expected `name = \"...\"`"))
+                );
             }
-            let value: LitStr = meta.value()?.parse()?;
+            let value = match meta.value()?.parse::<Expr>()? {
+                Expr::Lit(ExprLit { lit: Lit::Str(value), .. }) => value,
+                other => return Err(syn::Error::new_spanned(other, "`name` expects a string: `name = \"...\"`")),
+            };
             if value.value().is_empty() {
-                return Err(syn::Error::new(value.span(), "`name` cannot be empty"));
+                return Err(syn::Error::new(
+                    value.span(),
+                    "`name` cannot be empty; write a kind name or remove the attribute",
+                ));
             }
             name = Some(value.value());
             Ok(())

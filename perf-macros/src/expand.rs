@@ -5,7 +5,7 @@
 //! through `perf::__private` (or the path given with `crate = ...`), and its identifiers start
 //! with `__perf` so they cannot collide with the user's.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::{Attribute, ImplItem, ItemImpl, ReturnType, Type};
 
@@ -40,7 +40,9 @@ pub(crate) fn monitored(args: TokenStream, item: TokenStream) -> TokenStream {
             instrument_impl(block, &args, &mut errors)
         }
         Item::Other(tokens) => {
-            errors.push(first_span(&tokens), unsupported_item_message(&tokens));
+            let keyword = item_keyword(&tokens);
+            let span = keyword.as_ref().map_or_else(|| first_span(&tokens), Ident::span);
+            errors.push(span, unsupported_item_message(keyword.as_ref()));
             tokens
         }
     };
@@ -51,7 +53,9 @@ pub(crate) fn monitored(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// Instruments every method of an impl block, except those marked `#[monitored(skip)]`.
+/// Instruments every method of an impl block, except those marked `#[monitored(skip)]`. A
+/// method's own `#[monitored(...)]` replaces the block's features. Its component, labels and
+/// crate path override the block's, and the block's values fill in those it does not set.
 fn instrument_impl(mut block: ItemImpl, args: &Args, errors: &mut Errors) -> TokenStream {
     let type_name = type_name(&block.self_ty);
     for item in &mut block.items {
@@ -74,6 +78,12 @@ fn instrument_impl(mut block: ItemImpl, args: &Args, errors: &mut Errors) -> Tok
                 continue;
             }
             method_args.krate = method_args.krate.or_else(|| args.krate.clone());
+            method_args.component = method_args.component.or_else(|| args.component.clone());
+            for (key, value) in &args.labels {
+                if !method_args.labels.iter().any(|(method_key, _)| method_key == key) {
+                    method_args.labels.push((key.clone(), value.clone()));
+                }
+            }
         }
 
         let function = FnItem::from(method.clone());
@@ -149,11 +159,16 @@ fn instrument(function: FnItem, args: &Args, type_name: Option<&str>) -> TokenSt
         quote!(|| #private::Outcome::Success)
     };
 
+    let enter = match args.slow_nanos {
+        Some(slow_nanos) => quote!(__PERF_SITE.enter_slow::<#features, #slow_nanos>()),
+        None => quote!(__PERF_SITE.enter::<#features>()),
+    };
+
     quote! {
         #(#attrs)*
         #vis #defaultness #sig {
             #site
-            let __perf_guard = __PERF_SITE.enter::<#features>();
+            let __perf_guard = #enter;
             let __perf_output = #run;
             __perf_guard.finish(#outcome);
             __perf_output
@@ -207,15 +222,21 @@ fn parse_attr_args(attr: &Attribute) -> syn::Result<RawArgs> {
     }
 }
 
-fn unsupported_item_message(tokens: &TokenStream) -> String {
-    let keyword = tokens
+/// Finds the keyword that names the kind of item (`struct`, `trait`, ...), past attributes,
+/// visibility and qualifiers.
+fn item_keyword(tokens: &TokenStream) -> Option<Ident> {
+    tokens
         .clone()
         .into_iter()
         .filter_map(|token| match token {
-            proc_macro2::TokenTree::Ident(ident) => Some(ident.to_string()),
+            proc_macro2::TokenTree::Ident(ident) => Some(ident),
             _ => None,
         })
-        .find(|word| !matches!(word.as_str(), "pub" | "crate" | "unsafe" | "extern"));
+        .find(|ident| !matches!(ident.to_string().as_str(), "pub" | "crate" | "unsafe" | "extern"))
+}
+
+fn unsupported_item_message(keyword: Option<&Ident>) -> String {
+    let keyword = keyword.map(Ident::to_string);
     let what = match keyword.as_deref() {
         Some(
             kind

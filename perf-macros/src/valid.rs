@@ -2,6 +2,7 @@
 //! collected, so the user sees all of them in one build, each at its own tokens.
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit, LitStr, Path, Token};
@@ -15,7 +16,8 @@ pub(crate) const LATENCY: u8 = 4;
 pub(crate) const IN_FLIGHT: u8 = 8;
 const DEFAULT_FEATURES: u8 = CALLS | ERRORS | LATENCY;
 
-const KEYS: &[&str] = &["calls", "errors", "latency", "in_flight", "name", "component", "labels", "crate", "skip"];
+const KEYS: &[&str] =
+    &["calls", "errors", "latency", "in_flight", "name", "component", "labels", "crate", "skip", "slow"];
 
 /// Label names that the exporters set themselves.
 const RESERVED_LABELS: &[&str] = &["function", "module", "component", "result", "kind", "le", "quantile"];
@@ -29,6 +31,8 @@ pub(crate) struct Args {
     pub(crate) labels: Vec<(String, LitStr)>,
     pub(crate) krate: Option<Path>,
     pub(crate) skip: bool,
+    /// Latency above which a call is reported as slow, in nanoseconds.
+    pub(crate) slow_nanos: Option<u64>,
 }
 
 /// Collects errors so that all of them are reported together.
@@ -62,8 +66,9 @@ impl Errors {
 /// Checks the arguments written for `target`.
 pub(crate) fn args(raw: RawArgs, target: Target, errors: &mut Errors) -> Args {
     let mut args = Args::default();
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: Vec<(String, Span)> = Vec::new();
     let mut flags = 0u8;
+    let mut slow_span = None;
 
     for RawArg { key, value } in raw.0 {
         let key_name = key.to_string();
@@ -71,11 +76,11 @@ pub(crate) fn args(raw: RawArgs, target: Target, errors: &mut Errors) -> Args {
             errors.push(key.span(), unknown_key_message(&key_name));
             continue;
         }
-        if seen.contains(&key_name) {
+        if seen.iter().any(|(seen_key, _)| *seen_key == key_name) {
             errors.push(key.span(), format!("duplicate argument `{key_name}`; remove one of them"));
             continue;
         }
-        seen.push(key_name.clone());
+        seen.push((key_name.clone(), key.span()));
 
         match key_name.as_str() {
             "calls" | "errors" | "latency" | "in_flight" => {
@@ -88,6 +93,10 @@ pub(crate) fn args(raw: RawArgs, target: Target, errors: &mut Errors) -> Args {
             "component" => args.component = string_value(&key_name, value, key.span(), errors),
             "labels" => args.labels = labels(value, key.span(), errors),
             "crate" => args.krate = path_value(value, key.span(), errors),
+            "slow" => {
+                slow_span = Some(key.span());
+                args.slow_nanos = slow_value(value, key.span(), errors);
+            }
             _ => unreachable!("every key in KEYS has an arm"),
         }
 
@@ -102,10 +111,22 @@ pub(crate) fn args(raw: RawArgs, target: Target, errors: &mut Errors) -> Args {
         }
     }
 
-    if args.skip && seen.len() > 1 {
-        errors.push(Span::call_site(), "`skip` cannot be combined with other arguments");
+    if args.skip {
+        for (other, span) in seen.iter().filter(|(key, _)| key != "skip") {
+            errors.push(
+                *span,
+                format!(
+                    "`skip` leaves the method uninstrumented, so `{other}` has no effect; remove `{other}` or `skip`"
+                ),
+            );
+        }
     }
     args.features = if flags == 0 { DEFAULT_FEATURES } else { flags };
+    if let Some(span) = slow_span {
+        if args.features & LATENCY == 0 {
+            errors.push(span, "`slow` compares each call's latency, so it needs `latency`: add `latency` to the arguments");
+        }
+    }
     args
 }
 
@@ -172,16 +193,35 @@ fn string_value(key: &str, value: RawValue, key_span: Span, errors: &mut Errors)
         return None;
     };
     if text.value().trim().is_empty() {
-        errors.push(text.span(), format!("`{key}` cannot be empty"));
+        errors.push(text.span(), format!("`{key}` cannot be empty; write a name or remove `{key}`"));
         return None;
     }
     Some(text)
+}
+
+fn slow_value(value: RawValue, key_span: Span, errors: &mut Errors) -> Option<u64> {
+    let text = string_value("slow", value, key_span, errors)?;
+    match crate::duration::parse_nanos(&text.value()) {
+        Ok(nanos) => Some(nanos),
+        Err(message) => {
+            errors.push(text.span(), format!("`slow`: {message}"));
+            None
+        }
+    }
 }
 
 fn path_value(value: RawValue, key_span: Span, errors: &mut Errors) -> Option<Path> {
     let expected = "`crate` expects the path of the perf crate: `crate = my_reexport::perf`";
     match value {
         RawValue::Assign(Expr::Path(path)) if path.qself.is_none() => Some(path.path),
+        RawValue::Assign(Expr::Lit(ExprLit { lit: Lit::Str(text), .. })) if text.parse::<Path>().is_ok() => {
+            let unquoted = text.value();
+            errors.push(
+                text.span(),
+                format!("`crate` expects a path, not a string; write `crate = {unquoted}` without quotes"),
+            );
+            None
+        }
         RawValue::Assign(expr) => {
             errors.push(expr.span(), format!("expected a path, found {}; {expected}", describe(&expr)));
             None
@@ -222,7 +262,7 @@ fn labels(value: RawValue, key_span: Span, errors: &mut Errors) -> Vec<(String, 
 
     let mut labels: Vec<(String, LitStr)> = Vec::new();
     for RawLabel { key, value } in entries {
-        let name = key.to_string();
+        let name = key.unraw().to_string();
         if labels.iter().any(|(existing, _)| *existing == name) {
             errors.push(key.span(), format!("duplicate label `{name}`; remove one of them"));
             continue;
@@ -232,7 +272,10 @@ fn labels(value: RawValue, key_span: Span, errors: &mut Errors) -> Vec<(String, 
             continue;
         }
         if name.starts_with("__") {
-            errors.push(key.span(), format!("label `{name}`: names starting with `__` are reserved by Prometheus"));
+            errors.push(
+                key.span(),
+                format!("label `{name}`: names starting with `__` are reserved by Prometheus; choose another name"),
+            );
             continue;
         }
 
@@ -240,7 +283,10 @@ fn labels(value: RawValue, key_span: Span, errors: &mut Errors) -> Vec<(String, 
             Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) => labels.push((name, text)),
             other => errors.push(
                 other.span(),
-                format!("expected a string literal for label `{name}`, found {}", describe(&other)),
+                format!(
+                    "expected a string literal for label `{name}`, found {}; write `{name} = \"...\"`",
+                    describe(&other)
+                ),
             ),
         }
     }

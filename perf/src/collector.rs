@@ -1,8 +1,8 @@
 //! The collector: a background thread that folds every site into the time series.
 //!
 //! It wakes every interval (1 s by default), reads the cumulative counts of each site, and
-//! appends one point per tier that is due. All of that happens off the hot path: a monitored
-//! call never waits for the collector, and the collector only reads the sites' atomics.
+//! appends one point per tier that is due. All of that happens off the hot path: the collector
+//! only reads the sites' atomics, and a monitored call takes no lock that the collector holds.
 
 use std::fmt;
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -77,7 +77,7 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Checks that every value can work, and says which one cannot and why.
+    /// Checks that every value can work, and names the one that cannot and the fix.
     pub fn validate(&self) -> Result<(), String> {
         if self.interval < Duration::from_millis(1) {
             return Err(format!("collector interval {:?} is too short; use 1ms or more", self.interval));
@@ -128,7 +128,9 @@ impl State {
 
         let sites = registry::all_sites();
         let counts: Vec<_> = sites.iter().enumerate().map(|(index, site)| (index, site.counts())).collect();
-        self.store.record_tick(self.ticks, unix_ms(), &counts);
+        let now_ms = unix_ms();
+        self.store.record_tick(self.ticks, now_ms, &counts);
+        crate::plugin::tick_all(now_ms);
 
         self.last_tick_us = started.elapsed().as_micros().min(u128::from(u64::MAX)) as u64;
     }
@@ -201,9 +203,11 @@ pub fn shutdown() {
     state().stopping = false;
 }
 
-/// Runs one collector tick now, on the calling thread, whether or not the collector runs.
+/// Runs one collector tick now, on the calling thread, whether or not the collector runs, then
+/// emits the pending events and evaluates the installed alert manager.
 pub fn collect_now() {
     state().tick();
+    crate::event::after_collector_tick();
 }
 
 /// Returns the points of a site in a retention tier (0 is the finest), oldest first.
@@ -235,6 +239,10 @@ fn run() {
         }
 
         state.tick();
+        // Events and alert rules read snapshots, which take this lock: run them without it.
+        drop(state);
+        crate::event::after_collector_tick();
+        state = self::state();
         next += interval;
         let now = Instant::now();
         if next < now {

@@ -70,17 +70,31 @@ macro_rules! timer {
 /// ```
 /// let sum = perf::measure!("sum_duration", (1..1000u64).sum::<u64>());
 /// assert_eq!(sum, 499_500);
+///
+/// let stage = String::from("warm");
+/// let product = perf::measure!("product_duration", "stage" => stage, (1..=5u64).product::<u64>());
+/// assert_eq!(product, 120);
 /// ```
 #[macro_export]
 macro_rules! measure {
-    ($name:literal $(, $key:literal => $value:literal)*, $body:expr $(,)?) => {{
-        let __perf_timer = $crate::timer!($name $(, $key => $value)*);
-        let __perf_value = $body;
-        __perf_timer.stop();
-        __perf_value
-    }};
-    ($name:expr, $body:expr $(,)?) => {{
-        let __perf_timer = $crate::timer!($name);
+    ($name:literal, $($rest:tt)+) => { $crate::__measure!([$name] $($rest)+) };
+    ($name:expr, $($rest:tt)+) => { $crate::__measure!([$name] $($rest)+) };
+}
+
+/// Moves the `key => value` labels of `measure!` one at a time into the bracketed metric
+/// tokens, until only the measured expression is left. A label and the expression cannot be
+/// told apart by one `macro_rules!` pattern, because both may start with a literal.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __measure {
+    ([$($metric:tt)*] $key:literal => $value:literal, $($rest:tt)+) => {
+        $crate::__measure!([$($metric)*, $key => $value] $($rest)+)
+    };
+    ([$($metric:tt)*] $key:expr => $value:expr, $($rest:tt)+) => {
+        $crate::__measure!([$($metric)*, $key => $value] $($rest)+)
+    };
+    ([$($metric:tt)*] $body:expr $(,)?) => {{
+        let __perf_timer = $crate::timer!($($metric)*);
         let __perf_value = $body;
         __perf_timer.stop();
         __perf_value

@@ -89,6 +89,10 @@ static SITES: Lazy<Vec<&'static Site>> = Lazy::new(|| {
 static SITES_BY_NAME: Lazy<HashMap<&'static str, &'static Site>> =
     Lazy::new(|| SITES.iter().rev().map(|site| (site.info().name, *site)).collect());
 
+/// Sites created at run time by [`register_site`], after the static ones in registration order,
+/// so that the index of every site stays the same for the life of the process.
+static DYNAMIC_SITES: RwLock<Vec<&'static Site>> = RwLock::new(Vec::new());
+
 static METRICS: Lazy<RwLock<BTreeMap<MetricId, MetricRef>>> = Lazy::new(|| {
     let mut metrics = BTreeMap::new();
     for descriptor in inventory::iter::<MetricDescriptor> {
@@ -108,22 +112,46 @@ static METRICS: Lazy<RwLock<BTreeMap<MetricId, MetricRef>>> = Lazy::new(|| {
 /// assert!(names.contains(&concat!(module_path!(), "::parse")));
 /// ```
 pub fn sites() -> Vec<&'static SiteInfo> {
-    SITES.iter().map(|site| site.info()).collect()
+    all_sites().iter().map(|site| site.info()).collect()
 }
 
-pub(crate) fn all_sites() -> &'static [&'static Site] {
-    &SITES
+/// Returns every site: the static ones sorted by name, then those registered at run time.
+pub(crate) fn all_sites() -> Vec<&'static Site> {
+    let dynamic = DYNAMIC_SITES.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+    SITES.iter().chain(dynamic.iter()).copied().collect()
 }
 
 /// Finds the site with the given name (the first one, if two functions share a name).
 pub fn find_site(name: &str) -> Option<&'static Site> {
-    SITES_BY_NAME.get(name).copied()
+    SITES_BY_NAME.get(name).copied().or_else(|| {
+        let dynamic = DYNAMIC_SITES.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        dynamic.iter().find(|site| site.info().name == name).copied()
+    })
+}
+
+/// Registers a site created at run time, for code that is not a `#[monitored]` function (the
+/// spans of the tracing layer), and returns it. It lives for the rest of the process, so the
+/// number of names should stay bounded.
+///
+/// A name registered at run time before returns that site. A name taken by a static site
+/// returns `None`: that code is already monitored.
+pub fn register_site(info: SiteInfo) -> Option<&'static Site> {
+    if SITES_BY_NAME.contains_key(info.name) {
+        return None;
+    }
+    let mut dynamic = DYNAMIC_SITES.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(existing) = dynamic.iter().find(|site| site.info().name == info.name) {
+        return Some(existing);
+    }
+    let site: &'static Site = Box::leak(Box::new(Site::new(info)));
+    dynamic.push(site);
+    Some(site)
 }
 
 /// Turns monitoring of the named site on or off.
 pub fn set_site_enabled(name: &str, enabled: bool) -> Result<(), SiteNotFound> {
     let mut found = false;
-    for site in SITES.iter().filter(|site| site.info().name == name) {
+    for site in all_sites().into_iter().filter(|site| site.info().name == name) {
         site.set_enabled(enabled);
         found = true;
     }
@@ -133,7 +161,7 @@ pub fn set_site_enabled(name: &str, enabled: bool) -> Result<(), SiteNotFound> {
 /// Turns monitoring of every site of a component on or off, and returns how many sites it
 /// changed.
 pub fn set_component_enabled(component: &str, enabled: bool) -> usize {
-    let sites = SITES.iter().filter(|site| site.info().component == component);
+    let sites = all_sites().into_iter().filter(|site| site.info().component == component);
     sites.map(|site| site.set_enabled(enabled)).count()
 }
 
@@ -167,6 +195,13 @@ pub fn histogram(name: &str, labels: &[(&str, &str)]) -> &'static Histogram {
         MetricRef::Histogram(histogram) => histogram,
         _ => Box::leak(Box::new(Histogram::new())),
     }
+}
+
+/// Read access to every registered metric, sorted by name and labels, for the exposition,
+/// which renders them in place instead of copying them. Hold it briefly: registering a new
+/// metric waits for it.
+pub(crate) fn read_metrics() -> std::sync::RwLockReadGuard<'static, BTreeMap<MetricId, MetricRef>> {
+    METRICS.read().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 pub(crate) fn metrics() -> Vec<(MetricId, MetricRef)> {

@@ -18,9 +18,9 @@ use crate::site::SiteCounts;
 /// How long one tier keeps points of what resolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Retention {
-    /// Interval covered by one point; a whole multiple of the collector interval.
+    /// Interval covered by one point, a whole multiple of the collector interval.
     pub resolution: Duration,
-    /// How far back the tier reaches; `keep / resolution` points are kept.
+    /// How far back the tier reaches: it keeps `keep / resolution` points.
     pub keep: Duration,
 }
 

@@ -1,4 +1,4 @@
-//! Snapshots: plain, serializable copies of everything the runtime knows.
+//! Snapshots: plain, serializable copies of the runtime's state.
 //!
 //! A snapshot reads the cumulative counts straight from the sites and metrics, so it works
 //! without the collector. The collector adds the last window (the newest point of the finest
@@ -9,13 +9,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::collector::{self, CollectorStatus};
-use crate::metric::Distribution;
+use crate::metric::{Buckets, Distribution};
 use crate::plugin::{self, CollectorSnapshot};
 use crate::registry::{self, MetricKind, MetricRef};
 use crate::series::Point;
 use crate::site::{Features, Site};
 
-/// Everything the runtime knows at one instant.
+/// The state of the runtime at one instant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// When the snapshot was taken, in milliseconds since the Unix epoch.
@@ -28,6 +28,12 @@ pub struct Snapshot {
     pub collectors: Vec<CollectorSnapshot>,
     /// State of the collector.
     pub collector: CollectorStatus,
+    /// Every component, with its sites, caches, collectors and health, sorted by name.
+    #[serde(default)]
+    pub components: Vec<crate::component::ComponentSnapshot>,
+    /// Results of the scheduled exports, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exports: Vec<crate::export::ExportStatus>,
 }
 
 /// The state of one instrumented site.
@@ -47,7 +53,7 @@ pub struct SiteSnapshot {
     pub file: String,
     /// Source line.
     pub line: u32,
-    /// What the site measures.
+    /// Measurements the site takes.
     pub features: Features,
     /// Whether monitoring of the site is on.
     pub enabled: bool,
@@ -65,6 +71,10 @@ pub struct SiteSnapshot {
     pub error_rate: f64,
     /// Latency since the start of the process, in nanoseconds.
     pub latency: Option<Distribution>,
+    /// The latency histogram itself, in nanoseconds: lossless, so snapshots of several
+    /// processes merge exactly. Serialized as a base64 HdrHistogram V2 blob.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::export::hdr::option")]
+    pub latency_histogram: Option<Buckets>,
     /// The last collector window, when the collector runs.
     pub window: Option<Window>,
 }
@@ -118,6 +128,9 @@ pub struct MetricSnapshot {
     pub kind: MetricKind,
     /// Current value.
     pub value: MetricValue,
+    /// The buckets of a histogram, lossless (a base64 HdrHistogram V2 blob when serialized).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::export::hdr::option")]
+    pub histogram: Option<Buckets>,
 }
 
 /// The value of a metric.
@@ -157,13 +170,22 @@ pub fn snapshot() -> Snapshot {
         (0..sites.len()).map(|index| state.store.latest(index)).collect()
     };
     let collector = collector::state().status();
+    let mut site_snapshots: Vec<SiteSnapshot> =
+        sites.iter().zip(windows).map(|(site, window)| site_snapshot(site, window)).collect();
+    // Sites registered at run time (spans of the tracing layer) come after the static ones.
+    site_snapshots.sort_by(|a, b| a.name.cmp(&b.name));
+    let collectors = plugin::collect_all();
+    let site_names = site_snapshots.iter().map(|site| (site.component.as_str(), site.name.as_str()));
+    let components = crate::component::summarize(site_names, &collectors, crate::component::run_checks());
 
     Snapshot {
         taken_at_ms: collector::unix_ms(),
-        sites: sites.iter().zip(windows).map(|(site, window)| site_snapshot(site, window)).collect(),
+        sites: site_snapshots,
         metrics: registry::metrics().into_iter().map(|(id, metric)| metric_snapshot(id, metric)).collect(),
-        collectors: plugin::collect_all(),
+        collectors,
         collector,
+        components,
+        exports: crate::export::status::all(),
     }
 }
 
@@ -210,18 +232,26 @@ fn site_snapshot(site: &Site, window: Option<Point>) -> SiteSnapshot {
         in_flight: counts.in_flight,
         error_rate: ratio(counts.errors, counts.calls),
         latency: counts.latency.distribution(),
+        latency_histogram: (!counts.latency.is_empty()).then_some(counts.latency),
         window: window.map(Window::from_point),
     }
 }
 
 fn metric_snapshot(id: registry::MetricId, metric: MetricRef) -> MetricSnapshot {
+    let mut buckets = None;
     let value = match metric {
         MetricRef::Counter(counter) => MetricValue::Counter(counter.value()),
         MetricRef::Gauge(gauge) => MetricValue::Gauge(gauge.value()),
         MetricRef::FloatGauge(gauge) => MetricValue::FloatGauge(gauge.value()),
-        MetricRef::Histogram(histogram) => MetricValue::Histogram(histogram.buckets().distribution()),
+        MetricRef::Histogram(histogram) => {
+            let copy = histogram.buckets();
+            let distribution = copy.distribution();
+            buckets = Some(copy);
+            MetricValue::Histogram(distribution)
+        }
     };
-    MetricSnapshot { name: id.name, labels: id.labels.into_iter().collect(), kind: metric.kind(), value }
+    let labels = id.labels.into_iter().collect();
+    MetricSnapshot { name: id.name, labels, kind: metric.kind(), value, histogram: buckets }
 }
 
 impl Window {

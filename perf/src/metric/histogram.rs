@@ -1,9 +1,9 @@
 //! A lock-free histogram of `u64` values (nanoseconds for latencies).
 //!
 //! Recording is a thread-local shard look-up, two pointer loads and one relaxed `fetch_add`. The
-//! 1 KiB block of an octave is allocated the first time a value lands in it on a shard, so a
+//! 1 KiB block of an octave is allocated the first time a value lands in it on a shard. So a
 //! histogram costs memory only for the octaves and threads that use it: at most 39 KiB plus
-//! 312 bytes per shard, in practice a few KiB. Readers fold the shards into a [`Buckets`] copy
+//! 312 bytes per shard, and a few KiB for a latency that spans a few octaves. Readers fold the shards into a [`Buckets`] copy
 //! off the hot path, which yields quantiles directly and folds into an `hdrhistogram::Histogram`
 //! for merging and serialization.
 

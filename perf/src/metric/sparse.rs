@@ -15,7 +15,7 @@ pub struct Buckets {
 /// Latency (or any value) distribution of a histogram, in the histogram's unit: nanoseconds
 /// for call latencies.
 ///
-/// Quantiles are the upper bound of the bucket that holds them, within 0.78% of the exact
+/// A quantile is the upper bound of the bucket that contains it, within 0.78% of the exact
 /// value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Distribution {
@@ -51,6 +51,11 @@ impl Buckets {
     /// Returns `true` when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.counts.is_empty()
+    }
+
+    /// Returns the `(flat bucket index, count)` pairs, sorted by index, with no zero counts.
+    pub(crate) fn entries(&self) -> &[(u16, u64)] {
+        &self.counts
     }
 
     /// Returns the counts recorded since `earlier`, a copy of the same histogram taken before.
@@ -94,13 +99,13 @@ impl Buckets {
         self.counts = merged;
     }
 
-    /// Returns the heap bytes this copy holds.
+    /// Returns the heap bytes of this copy.
     pub fn heap_bytes(&self) -> usize {
         self.counts.capacity() * std::mem::size_of::<(u16, u64)>()
     }
 
     /// Folds the counts into an HdrHistogram with two significant digits, whose buckets are
-    /// the same as ours, for quantiles, merging with other processes and serialization.
+    /// the same as ours, for merging with other processes and for serialization.
     pub fn to_hdr(&self) -> hdrhistogram::Histogram<u64> {
         let mut hdr = hdrhistogram::Histogram::new_with_bounds(1, MAX_TRACKABLE, 2)
             .expect("1..2^45 with 2 significant digits is a valid HdrHistogram range");

@@ -3,17 +3,34 @@
 //! A [`Collector`] is asked for its samples whenever a snapshot is taken. Register one
 //! statically with [`register_collector!`](crate::register_collector) (found through
 //! `inventory`, with no set-up code, even from another crate) or at run time with
-//! [`register`]. A collector that panics is reported in the snapshot with its panic message,
-//! and every other collector still runs.
+//! [`register`].
+//!
+//! Collectors are user code, so each call runs on a worker thread with a time budget
+//! ([`set_time_budget`], or [`Collector::time_budget`]). A collector that panics or runs past
+//! its budget is disabled, logged, and listed in snapshots with the reason, and every other
+//! collector keeps running; [`enable`] turns it back on. A hung collector costs one abandoned
+//! thread, never a hung snapshot.
+//!
+//! Two collectors are built in and registered everywhere: `process` (memory, CPU time,
+//! threads and file descriptors of this process) and `perf` (the footprint of the monitoring
+//! itself).
 
+mod builtin;
+mod registry;
+mod runner;
 mod samples;
+mod supervise;
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
+pub use builtin::{InternalsCollector, ProcessCollector};
+pub use registry::{disable, enable, register, CollectorNotFound, StaticCollector};
+pub use runner::{set_time_budget, stuck_workers, time_budget, DEFAULT_TIME_BUDGET, MAX_STUCK_WORKERS};
 pub use samples::{Sample, Samples};
+pub use supervise::CollectorSnapshot;
+
+pub(crate) use runner::{InFlight, Outcome, Runner};
+pub(crate) use supervise::{collect_all, tick_all};
 
 /// A source of metrics other than `#[monitored]` functions: a cache, a connection pool, the
 /// process itself.
@@ -53,94 +70,29 @@ pub trait Collector: Send + Sync {
 
     /// Writes the current samples. Called off the hot path, for each snapshot.
     fn collect(&self, samples: &mut Samples);
-}
 
-/// The samples of one collector in a snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CollectorSnapshot {
-    /// Collector name.
-    pub name: String,
-    /// Kind of collector.
-    pub kind: String,
-    /// Component it belongs to.
-    pub component: String,
-    /// Samples written by the collector.
-    pub samples: Vec<Sample>,
-    /// Why the collector produced no samples, when it failed.
-    pub error: Option<String>,
-}
+    /// Runs on every tick of the collector thread (and on [`collect_now`](crate::collect_now)),
+    /// with the tick's time in milliseconds since the Unix epoch. A collector that keeps its own
+    /// windows rolls them here, so they line up with the sites' time series. The default does
+    /// nothing.
+    ///
+    /// It runs while the collector holds its lock: calling [`snapshot`](crate::snapshot) or
+    /// [`collect_now`](crate::collect_now) from here deadlocks.
+    fn tick(&self, now_ms: u64) {
+        let _ = now_ms;
+    }
 
-#[doc(hidden)]
-pub struct StaticCollector(pub &'static dyn Collector);
+    /// Returns why this collector cannot work on this platform, or `None` when it can. An
+    /// unsupported collector is listed in snapshots with this reason and no samples.
+    fn unsupported(&self) -> Option<String> {
+        None
+    }
 
-inventory::collect!(StaticCollector);
-
-impl std::fmt::Debug for StaticCollector {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("StaticCollector").field(&self.0.name()).finish()
+    /// Returns how long one `collect` or `tick` may take before the collector is disabled, or
+    /// `None` (the default) for the process-wide budget of [`set_time_budget`].
+    fn time_budget(&self) -> Option<Duration> {
+        None
     }
 }
 
-static RUNTIME: RwLock<Vec<Arc<dyn Collector>>> = RwLock::new(Vec::new());
 
-/// Registers a collector at run time. It stays registered for the life of the process.
-pub fn register(collector: Arc<dyn Collector>) {
-    RUNTIME.write().unwrap_or_else(|poisoned| poisoned.into_inner()).push(collector);
-}
-
-/// Registers a `static` collector before `main`, from any crate.
-///
-/// ```
-/// # use perf::plugin::{Collector, Samples};
-/// struct Pool;
-/// impl Collector for Pool {
-///     fn name(&self) -> &str { "db_pool" }
-///     fn collect(&self, samples: &mut Samples) { samples.gauge("connections_idle", &[], 4); }
-/// }
-/// static POOL: Pool = Pool;
-/// perf::register_collector!(POOL);
-/// ```
-#[macro_export]
-macro_rules! register_collector {
-    ($collector:path) => {
-        $crate::__private::inventory::submit! { $crate::__private::StaticCollector(&$collector) }
-    };
-}
-
-/// Runs every collector and returns their samples, sorted by name.
-pub(crate) fn collect_all() -> Vec<CollectorSnapshot> {
-    let runtime: Vec<Arc<dyn Collector>> = RUNTIME.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-    let statics = inventory::iter::<StaticCollector>.into_iter().map(|collector| collector.0);
-    let mut snapshots: Vec<CollectorSnapshot> =
-        statics.chain(runtime.iter().map(|collector| &**collector)).map(run).collect();
-    snapshots.sort_by(|a, b| a.name.cmp(&b.name));
-    snapshots
-}
-
-fn run(collector: &dyn Collector) -> CollectorSnapshot {
-    let mut samples = Samples::default();
-    let result = catch_unwind(AssertUnwindSafe(|| collector.collect(&mut samples)));
-    let error = result.err().map(|panic| {
-        let message = panic_message(&*panic);
-        tracing::error!(collector = collector.name(), %message, "perf collector panicked; its samples are skipped");
-        format!("collector panicked: {message}")
-    });
-
-    CollectorSnapshot {
-        name: collector.name().to_owned(),
-        kind: collector.kind().to_owned(),
-        component: collector.component().to_owned(),
-        samples: if error.is_some() { Vec::new() } else { samples.into_vec() },
-        error,
-    }
-}
-
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = panic.downcast_ref::<&str>() {
-        return (*text).to_owned();
-    }
-    if let Some(text) = panic.downcast_ref::<String>() {
-        return text.clone();
-    }
-    "non-string panic payload".to_owned()
-}

@@ -14,6 +14,10 @@ pub struct Sample {
     pub labels: BTreeMap<String, String>,
     /// Value.
     pub value: MetricValue,
+    /// The buckets of a histogram sample, lossless (a base64 HdrHistogram V2 blob when
+    /// serialized).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::export::hdr::option")]
+    pub histogram: Option<Buckets>,
 }
 
 /// The samples a [`Collector`](super::Collector) writes during one collection.
@@ -41,6 +45,9 @@ impl Samples {
     /// Writes the distribution of a histogram's buckets.
     pub fn histogram(&mut self, name: &str, labels: &[(&str, &str)], buckets: &Buckets) {
         self.push(name, labels, MetricValue::Histogram(buckets.distribution()));
+        if let Some(sample) = self.samples.last_mut() {
+            sample.histogram = Some(buckets.clone());
+        }
     }
 
     /// Returns the samples written so far.
@@ -54,6 +61,6 @@ impl Samples {
 
     fn push(&mut self, name: &str, labels: &[(&str, &str)], value: MetricValue) {
         let labels = labels.iter().map(|(key, value)| ((*key).to_owned(), (*value).to_owned())).collect();
-        self.samples.push(Sample { name: name.to_owned(), labels, value });
+        self.samples.push(Sample { name: name.to_owned(), labels, value, histogram: None });
     }
 }

@@ -15,21 +15,30 @@ pub(crate) const ERRORS: u8 = 2;
 pub(crate) const LATENCY: u8 = 4;
 pub(crate) const IN_FLIGHT: u8 = 8;
 
-/// An entered call of a site. `FEATURES` holds the site's feature bits, so every branch on
-/// them is folded away at compile time.
+/// An entered call of a site. `FEATURES` contains the site's feature bits, so every branch on
+/// them is folded away at compile time. `SLOW_NANOS`, when not 0, is the latency above which
+/// the call is reported as slow (`#[monitored(slow = "...")]`).
 #[derive(Debug)]
 #[must_use = "dropping the guard at once counts the call as cancelled"]
-pub struct CallGuard<const FEATURES: u8> {
+pub struct CallGuard<const FEATURES: u8, const SLOW_NANOS: u64 = 0> {
     site: &'static Site,
     start: u64,
     active: bool,
 }
 
 impl Site {
-    /// Starts a call: reads the clock and counts the call in flight, as `FEATURES` asks.
+    /// Starts a call: reads the clock and counts the call in flight, as `FEATURES` requests.
     #[doc(hidden)]
     #[inline(always)]
     pub fn enter<const FEATURES: u8>(&'static self) -> CallGuard<FEATURES> {
+        self.enter_slow::<FEATURES, 0>()
+    }
+
+    /// Starts a call like [`Site::enter`], for a site that reports calls slower than
+    /// `SLOW_NANOS` nanoseconds.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn enter_slow<const FEATURES: u8, const SLOW_NANOS: u64>(&'static self) -> CallGuard<FEATURES, SLOW_NANOS> {
         if !self.is_enabled() {
             return CallGuard { site: self, start: 0, active: false };
         }
@@ -42,13 +51,19 @@ impl Site {
     }
 
     #[inline(always)]
-    fn complete<const FEATURES: u8>(&self, start: u64, error: Option<&'static str>) {
+    fn complete<const FEATURES: u8, const SLOW_NANOS: u64>(&'static self, start: u64, error: Option<&'static str>) {
         let end = if FEATURES & LATENCY != 0 { clock::raw() } else { 0 };
         let shard = shard::current();
         let counters = &self.counters[shard];
 
         if FEATURES & LATENCY != 0 {
-            self.latency.record(clock::nanos_between(start, end));
+            let nanos = clock::nanos_between(start, end);
+            self.latency.record(nanos);
+            // One comparison with a constant; a slow call goes into a lock-free queue that the
+            // collector drains, so the call never waits on an event.
+            if SLOW_NANOS != 0 && nanos > SLOW_NANOS {
+                crate::event::slow::record(self, nanos, SLOW_NANOS);
+            }
         } else if FEATURES & (CALLS | ERRORS) != 0 {
             counters.calls.fetch_add(1, Ordering::Relaxed);
         }
@@ -67,10 +82,10 @@ impl Site {
     }
 
     #[cold]
-    fn abandon<const FEATURES: u8>(&self, start: u64) {
+    fn abandon<const FEATURES: u8, const SLOW_NANOS: u64>(&'static self, start: u64) {
         if std::thread::panicking() {
             let error = (FEATURES & ERRORS != 0).then_some(PANIC_ERROR_KIND);
-            self.complete::<FEATURES>(start, error);
+            self.complete::<FEATURES, SLOW_NANOS>(start, error);
             return;
         }
 
@@ -82,7 +97,7 @@ impl Site {
     }
 }
 
-impl<const FEATURES: u8> CallGuard<FEATURES> {
+impl<const FEATURES: u8, const SLOW_NANOS: u64> CallGuard<FEATURES, SLOW_NANOS> {
     /// Ends a call that returned; `outcome` classifies the return value when errors are counted.
     #[doc(hidden)]
     #[inline(always)]
@@ -100,15 +115,15 @@ impl<const FEATURES: u8> CallGuard<FEATURES> {
         } else {
             None
         };
-        self.site.complete::<FEATURES>(self.start, error);
+        self.site.complete::<FEATURES, SLOW_NANOS>(self.start, error);
     }
 }
 
-impl<const FEATURES: u8> Drop for CallGuard<FEATURES> {
+impl<const FEATURES: u8, const SLOW_NANOS: u64> Drop for CallGuard<FEATURES, SLOW_NANOS> {
     #[inline(always)]
     fn drop(&mut self) {
         if self.active {
-            self.site.abandon::<FEATURES>(self.start);
+            self.site.abandon::<FEATURES, SLOW_NANOS>(self.start);
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Per-site error counts by kind, without a lock.
 //!
 //! A site has a few slots, each claimed by the first error of a new kind. A thread that finds a
-//! slot being claimed moves on instead of waiting, so the same kind can end up in two slots;
-//! readers add those together. Kinds past the last slot are counted as `other`.
+//! slot being claimed moves on instead of waiting, so the same kind can end up in two slots.
+//! Readers add those together. Kinds past the last slot are counted as `other`.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicPtr, AtomicU64, AtomicU8, AtomicUsize, Ordering};

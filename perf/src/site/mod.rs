@@ -24,7 +24,7 @@ use crate::metric::Histogram;
 use crate::shard::SHARDS;
 use kinds::ErrorKinds;
 
-/// What a site measures, from the arguments of `#[monitored(...)]`.
+/// The measurements of a site, from the arguments of `#[monitored(...)]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Features {
     /// Counts calls.
@@ -54,7 +54,7 @@ pub struct SiteInfo {
     pub file: &'static str,
     /// Line of the function's name in `file`.
     pub line: u32,
-    /// What the site measures.
+    /// Measurements the site takes.
     pub features: Features,
 }
 

@@ -1,6 +1,6 @@
 //! How a monitored call's return value is classified as a success or an error.
 //!
-//! The macro asks, in this order: does the return type implement [`Classify`]? Is it a
+//! The macro checks, in this order: does the return type implement [`Classify`]? Is it a
 //! `Result` whose error implements [`ErrorKind`]? Is it any other `Result`? Anything else is a
 //! success. The order is resolved at compile time by method resolution on references of
 //! decreasing depth ("autoref specialization"), so classification costs one branch on the

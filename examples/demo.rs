@@ -1,0 +1,95 @@
+//! The perf demo: an HTTP static-file server over a real directory tree, with `#[monitored]`
+//! handlers and a byte-weighted `#[derive(MonitoredCache)]` cache in front of the disk, driven
+//! by a built-in load generator with Zipf-skewed popularity over 127.0.0.1.
+//!
+//! Run with `cargo run --release --example demo` (`-- --help` lists the flags). It prints a
+//! progress line while it runs and a summary table from `perf::snapshot()` when it ends, after
+//! `--duration` or on Ctrl-C; `--json PATH` also writes the snapshot.
+
+#[path = "demo/mod.rs"]
+mod demo;
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use demo::flags::{self, Command};
+use demo::{report, Demo};
+
+/// How often the progress line is refreshed.
+const PROGRESS_EVERY: Duration = Duration::from_secs(1);
+
+fn main() -> ExitCode {
+    let options = match flags::parse(std::env::args().skip(1)) {
+        Ok(Command::Run(options)) => options,
+        Ok(Command::Help) => {
+            report::print(flags::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            eprintln!("demo: {error}");
+            return ExitCode::from(2);
+        }
+    };
+
+    if let Err(error) = perf::init() {
+        eprintln!("demo: {error}; windows and time series are off for this run");
+    }
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let handler_flag = Arc::clone(&interrupted);
+    if let Err(error) = ctrlc::set_handler(move || handler_flag.store(true, Ordering::Relaxed)) {
+        eprintln!("demo: cannot handle Ctrl-C ({error}); it will end the program without a summary");
+    }
+
+    let mut demo = match Demo::start(&options) {
+        Ok(demo) => demo,
+        Err(error) => {
+            eprintln!("demo: {error}");
+            return ExitCode::from(error.exit_code());
+        }
+    };
+    let (files, skipped) = demo.file_counts();
+    let until = match options.duration {
+        Some(duration) => format!("for {:.1} s", duration.as_secs_f64()),
+        None => "until Ctrl-C".to_owned(),
+    };
+    eprintln!(
+        "demo: serving {} ({} files, {} left out) on http://{}, {} connections {until}",
+        demo.root().display(),
+        report::group(files as u64),
+        report::group(skipped as u64),
+        demo.addr(),
+        options.threads,
+    );
+
+    wait(&demo, options.duration, &interrupted);
+    let elapsed = demo.stop();
+    report::end_progress();
+
+    let snapshot = perf::snapshot();
+    report::print(&report::summary(&snapshot, elapsed));
+    if let Some(path) = &options.json {
+        if let Err(error) = report::write_json(&snapshot, path) {
+            eprintln!("demo: {error}");
+            return ExitCode::FAILURE;
+        }
+        report::print(&format!("{:<14} written to {}\n", "snapshot", path.display()));
+    }
+    ExitCode::SUCCESS
+}
+
+/// Shows the progress line until `duration` has passed or Ctrl-C was pressed.
+fn wait(demo: &Demo, duration: Option<Duration>, interrupted: &AtomicBool) {
+    let mut next_progress = Instant::now() + PROGRESS_EVERY;
+    loop {
+        if interrupted.load(Ordering::Relaxed) || duration.is_some_and(|duration| demo.elapsed() >= duration) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        if Instant::now() >= next_progress {
+            report::progress(demo.elapsed(), &report::Totals::read());
+            next_progress += PROGRESS_EVERY;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+#[perf::monitored]
+const fn limit() -> u32 {
+    64
+}
+
+fn main() {
+    let _ = limit();
+}

@@ -1,0 +1,8 @@
+#[perf::monitored(latency,, errors)]
+fn load() -> u32 {
+    1
+}
+
+fn main() {
+    let _ = load();
+}

@@ -1,0 +1,8 @@
+#[perf::monitored(latncy)]
+fn load() -> u32 {
+    1
+}
+
+fn main() {
+    let _ = load();
+}
