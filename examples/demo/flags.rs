@@ -34,7 +34,7 @@ Flags:
   --help               print this help
 ";
 
-/// What the command line asks for.
+/// The command that the arguments select.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Command {
     Run(Options),

@@ -1,5 +1,5 @@
 //! The load generator: threads that each keep one HTTP/1.1 connection to the server over
-//! 127.0.0.1 and request files with Zipf-skewed popularity. Every 100th request asks for a
+//! 127.0.0.1 and request files with Zipf-skewed popularity. Every 100th request is for a
 //! file that does not exist, so the error counts have something to show.
 //!
 //! The client is a plain `TcpStream`: a request line, a `Host` header, then the status line,
@@ -14,19 +14,19 @@ use std::time::Duration;
 
 use super::zipf::Zipf;
 
-/// One request in this many asks for a missing file.
+/// One request in this many is for a missing file.
 const MISSING_EVERY: u64 = 100;
 /// Pause after a failed connection, so a stopped server is not hammered.
 const RETRY_PAUSE: Duration = Duration::from_millis(50);
-/// Longest wait for a response.
+/// Maximum wait for a response.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Why a request got no file.
+/// A request that got no file.
 #[derive(Debug, perf::ErrorKind)]
 pub(crate) enum FetchError {
-    /// The server answered 404.
+    /// The server returned 404.
     NotFound,
-    /// The server answered another status than 200.
+    /// The server returned another status than 200.
     Status(#[allow(dead_code)] u16),
     /// The connection failed or the response was malformed.
     Io(#[allow(dead_code)] io::Error),

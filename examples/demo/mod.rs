@@ -32,7 +32,7 @@ pub(crate) struct Demo {
     root: PathBuf,
 }
 
-/// Why the demo could not start.
+/// A failure to start the demo.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum StartError {
     /// A setting the user gave (or the default root) cannot work: exit code 2.

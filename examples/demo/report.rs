@@ -1,4 +1,4 @@
-//! What the demo prints: a progress line while it runs, and a summary table from
+//! The demo's output: a progress line while it runs, and a summary table from
 //! `perf::snapshot()` when it ends. Printing is this module's job.
 #![allow(clippy::print_stdout)]
 

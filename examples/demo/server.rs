@@ -1,4 +1,4 @@
-//! The HTTP server: `tiny_http` accepts connections, and a pool of worker threads answers
+//! The HTTP server: `tiny_http` accepts connections, and a pool of worker threads serves
 //! `GET /<path>` from the file cache. Each request is one call of the monitored `handle`.
 
 use std::io::Cursor;
@@ -15,7 +15,7 @@ use super::files::{FileCache, FileIndex};
 /// How often an idle worker checks whether the server is stopping.
 const POLL: Duration = Duration::from_millis(100);
 
-/// Why a request got no file.
+/// The reason a request got no file.
 #[derive(Debug, perf::ErrorKind)]
 pub(crate) enum ServeError {
     /// The path is not an indexed file (404).
@@ -34,7 +34,7 @@ pub(crate) struct FileServer {
     addr: SocketAddr,
 }
 
-/// What the workers share.
+/// The state the workers share: the file index and the cache.
 #[derive(Debug)]
 pub(crate) struct Site {
     pub(crate) index: FileIndex,
@@ -42,7 +42,7 @@ pub(crate) struct Site {
 }
 
 impl FileServer {
-    /// Listens on `addr` and starts `workers` threads that answer from `site`.
+    /// Listens on `addr` and starts `workers` threads that serve files from `site`.
     pub(crate) fn start(addr: &str, workers: usize, site: Arc<Site>) -> Result<FileServer, String> {
         let listener = TcpListener::bind(addr).map_err(|error| {
             format!("cannot listen on {addr}: {error}; pick another port with --addr 127.0.0.1:PORT")
@@ -79,7 +79,7 @@ impl FileServer {
         self.addr
     }
 
-    /// Stops answering requests and waits for the workers to finish their current one.
+    /// Stops serving requests and waits for the workers to finish their current one.
     pub(crate) fn stop(&mut self) {
         self.stopping.store(true, Ordering::Relaxed);
         for _ in &self.workers {
@@ -115,7 +115,7 @@ fn work(server: &tiny_http::Server, stopping: &AtomicBool, site: &Site) {
     }
 }
 
-/// Answers one request; returns the bytes of body sent.
+/// Serves one request and returns the bytes of body sent.
 #[perf::monitored(name = "demo::handle")]
 fn handle(site: &Site, request: Request) -> Result<u64, ServeError> {
     if !matches!(request.method(), Method::Get | Method::Head) {
@@ -129,15 +129,24 @@ fn handle(site: &Site, request: Request) -> Result<u64, ServeError> {
         return Err(ServeError::NotFound);
     }
 
-    let body = site.cache.read(&path).map_err(ServeError::Io)?;
+    let sends_body = *request.method() == Method::Get;
+    let body = match site.cache.read(&path) {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::warn!(%error, %path, "demo failed to read a file");
+            respond_error(request, 500, "cannot read the file\n")?;
+            return Err(ServeError::Io(error));
+        }
+    };
     let length = body.len();
     let response = Response::new(StatusCode(200), vec![content_type(&path)], Cursor::new(body), Some(length), None)
         // Always send Content-Length, so a client reads each body without chunked decoding.
         .with_chunked_threshold(usize::MAX);
     request.respond(response).map_err(ServeError::Io)?;
 
-    perf::counter!("demo_bytes_served").add(length as u64);
-    Ok(length as u64)
+    let sent = if sends_body { length as u64 } else { 0 };
+    perf::counter!("demo_bytes_served").add(sent);
+    Ok(sent)
 }
 
 fn respond_error(request: Request, status: u16, message: &str) -> Result<(), ServeError> {

@@ -5,7 +5,7 @@
 //! `inventory`, so it is in `perf::snapshot()` from start-up, before any instance exists. A
 //! cache built at run time under a new name gets a collector registered then with
 //! `perf::plugin::register`. Each instance registers its counters with its collector when it
-//! is built; when it is dropped, its counters move into the collector's retired totals under
+//! is built. When it is dropped, its counters move into the collector's retired totals under
 //! the same lock, so the totals never step back.
 
 use std::borrow::Cow;

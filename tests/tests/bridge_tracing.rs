@@ -21,13 +21,13 @@ mod orders {
     use std::time::Duration;
 
     #[tracing::instrument]
-    pub fn place(id: u32) -> u32 {
+    pub(crate) fn place(id: u32) -> u32 {
         std::thread::sleep(Duration::from_millis(20));
         id
     }
 
     #[tracing::instrument(err)]
-    pub fn refund(amount: u32) -> Result<u32, String> {
+    pub(crate) fn refund(amount: u32) -> Result<u32, String> {
         if amount == 0 {
             return Err("nothing to refund".to_owned());
         }
@@ -35,31 +35,31 @@ mod orders {
     }
 
     #[tracing::instrument]
-    pub async fn ship(id: u32) -> u32 {
+    pub(crate) async fn ship(id: u32) -> u32 {
         tokio::time::sleep(Duration::from_millis(30)).await;
         id
     }
 
     #[tracing::instrument]
-    pub fn inspect() -> i64 {
+    pub(crate) fn inspect() -> i64 {
         perf::site("bridge_tracing::orders::inspect").unwrap().in_flight
     }
 
     #[perf::monitored]
     #[tracing::instrument]
-    pub fn both() {}
+    pub(crate) fn both() {}
 }
 
 mod accounts {
     #[tracing::instrument]
-    pub fn load_profile(user: u32) -> u32 {
+    pub(crate) fn load_profile(user: u32) -> u32 {
         user
     }
 }
 
 mod audit {
     #[tracing::instrument]
-    pub fn record(entry: u32) -> u32 {
+    pub(crate) fn record(entry: u32) -> u32 {
         entry
     }
 }

@@ -147,5 +147,6 @@ fn trait_object_safe() {
     assert_eq!(cache.cache_name(), "legacy");
     assert_eq!(cache.stats().hit_count(), 6);
     let health: Health = cache.health();
-    assert!(health.score > 0.0 && health.score <= 100.0, "score {}", health.score);
+    assert!(health.score > 0.0, "score {}", health.score);
+    assert!(health.score <= 100.0, "score {}", health.score);
 }

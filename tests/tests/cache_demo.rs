@@ -75,7 +75,7 @@ fn demo_serves_cached_files() {
 
     let handler = snapshot.site(HANDLER_SITE).unwrap();
     assert!(handler.calls > 100, "requests served: {}", handler.calls);
-    // One request in 100 asks for a missing file.
+    // One request in 100 is for a missing file.
     assert!(
         handler.errors_by_kind.get("NotFound").copied().unwrap_or(0) > 0,
         "errors: {:?} of {} calls, fetch {:?}",

@@ -60,7 +60,8 @@ fn threshold_form_rejects_bad_value() {
     let _browser = exclusive();
     let base = base_url();
     let expected = perf::config::set_threshold(workload::THRESHOLD, "above", "fast").expect_err("a bound needs a duration");
-    let expected = expected.errors()[0].message.clone();
+    let expected: Vec<&str> = expected.errors().iter().map(|error| error.message.as_str()).collect();
+    let expected = expected.join("\n");
 
     let driver = Driver::start();
     let session = driver.session(1280, 900);
@@ -91,8 +92,12 @@ fn raised_alert_appears_without_reload() {
     let driver = Driver::start();
     let session = driver.session(1280, 900);
     session.capture_errors();
+    // Timed refreshes are paused, so only the event stream can bring the alert in.
     session.goto(&format!("{base}/#/alerts"));
+    session.script("localStorage.setItem('perf.refreshMs', '0'); return null;", json!([]));
+    session.goto(&format!("{base}/?paused#/alerts"));
     session.wait_for(VIEWS[1].ready, WAIT, "the alerts view");
+    session.wait_for("document.getElementById('live-text').textContent === 'live'", WAIT, "the event stream to open");
     let card = format!("document.querySelector(\"article.alert[data-rule='{}']\")", workload::REFUND_RULE);
     assert_eq!(session.script(&format!("return {card} === null;"), json!([])), json!(true), "the alert shows before it fires");
     session.script("window.__sameDocument = true; return null;", json!([]));
@@ -104,6 +109,32 @@ fn raised_alert_appears_without_reload() {
     assert_eq!(session.script("return window.__sameDocument === true;", json!([])), json!(true), "the page reloaded");
     let errors = session.errors();
     assert!(errors.is_empty(), "errors: {errors:#?}");
+}
+
+#[test]
+fn bearer_token_unlocks_settings() {
+    let _browser = exclusive();
+    base_url();
+    let options = perf::http::HttpOptions {
+        address: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        bearer_token: Some("s3cret-token".to_owned()),
+        ..perf::http::HttpOptions::default()
+    };
+    let server = perf::serve(options).expect("perf's endpoint with a token starts");
+    let base = format!("http://{}", server.local_addr());
+
+    let driver = Driver::start();
+    let session = driver.session(1280, 900);
+    session.goto(&format!("{base}/#/settings"));
+    session.wait_for("document.querySelector('#view .notice.error') !== null", WAIT, "the refusal without a token");
+    let refusal = session.script("return document.querySelector('#view .notice.error').textContent;", json!([]));
+    assert!(refusal.as_str().unwrap_or_default().contains("bearer token"), "refusal: {refusal}");
+
+    session.type_into(&session.find("#token-input"), "s3cret-token");
+    session.click(&session.find("#settings-token button"));
+    session.goto(&format!("{base}/?token#/settings"));
+    session.wait_for(VIEWS[4].ready, WAIT, "the settings with the token");
+    session.wait_for("document.getElementById('live-text').textContent === 'live'", WAIT, "the event stream with the token");
 }
 
 #[test]

@@ -4,8 +4,8 @@
 //! cache is in every snapshot from start-up, and with perf-cache, so caches built by name find
 //! it. `MonitoredCache` delegates to the store field, and `CacheDefinition` returns the static
 //! and the store configuration from the attributes. Everything is named through
-//! `perf_cache::__private` (or the `crate = ...` path), and the static's name starts with
-//! `__PERF` so it cannot collide with the user's items.
+//! `perf_cache::__private` (or the `crate = ...` path). The static sits in an anonymous
+//! `const _` block, so its name does not clash with the user's items.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};

@@ -35,7 +35,7 @@ export function lineChart({ title, lines, from, to, format, height = 92 }) {
   const y = (value) => TOP + plotHeight - (maximum > 0 ? (value / maximum) * plotHeight : 0);
 
   const drawing = svg("svg", { viewBox: `0 0 ${WIDTH} ${height}`, role: "img", "aria-label": title });
-  for (const fraction of [0, 0.5, 1]) {
+  for (const fraction of maximum > 0 ? [0, 0.5, 1] : [0]) {
     const level = TOP + plotHeight - fraction * plotHeight;
     drawing.appendChild(svg("line", { class: "grid-line", x1: LEFT, x2: WIDTH - RIGHT, y1: level, y2: level }));
     drawing.appendChild(svg("text", { x: LEFT - 4, y: level + 3, "text-anchor": "end" }, format(maximum * fraction)));

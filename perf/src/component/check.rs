@@ -96,14 +96,15 @@ pub(crate) fn run_all() -> Vec<CheckSnapshot> {
 
     let budget = plugin::time_budget();
     let budgets = vec![budget; runnable.len()];
-    let outcomes = CHECKS.run_all(runnable.clone(), &budgets, |check: &Handle| {
+    let call = |check: &Handle| {
         // Another caller may have started this check and left it stuck since the list was made.
         if check.running().is_running() {
             return None;
         }
         let _running = check.running().enter();
         Some(check.health())
-    });
+    };
+    let outcomes = CHECKS.run_all(runnable.clone(), &budgets, call, |_, _| {});
 
     let mut results: Vec<CheckSnapshot> = stuck.iter().map(still_running).collect();
     for (check, outcome) in runnable.iter().zip(outcomes) {

@@ -70,7 +70,7 @@ pub fn handle(request: &Request<'_>) -> Option<Response> {
     }
     Some(match *route {
         "/api/series" => series::respond(request.query),
-        "/api/events" => Response {
+        EVENTS_PATH => Response {
             status: 200,
             content_type: "text/event-stream",
             cache_control: NO_STORE,
@@ -89,6 +89,15 @@ pub fn handle(request: &Request<'_>) -> Option<Response> {
     })
 }
 
+/// Path of the server-sent event stream, whose response body is [`Body::Events`].
+pub const EVENTS_PATH: &str = "/api/events";
+
+/// Returns `true` for the page and its files: they hold no data, so a server serves them
+/// without the bearer token (a browser sends no `Authorization` header when it opens a page).
+pub fn is_public(path: &str) -> bool {
+    assets::find(path).is_some()
+}
+
 /// Lists the paths that [`handle`] serves, for a router that registers routes one by one.
 pub fn routes() -> impl Iterator<Item = (&'static str, &'static str)> {
     let files = assets::paths().map(|path| ("GET", path));
@@ -97,7 +106,7 @@ pub fn routes() -> impl Iterator<Item = (&'static str, &'static str)> {
 
 const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/series"),
-    ("GET", "/api/events"),
+    ("GET", EVENTS_PATH),
     ("GET", "/api/components"),
     ("GET", "/api/caches"),
     ("POST", "/api/toggle"),

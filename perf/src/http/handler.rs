@@ -3,6 +3,7 @@
 //! routes on its own address.
 
 use super::{auth, encoding, routes, HttpOptions};
+use crate::dashboard::{self, EventStream};
 use crate::export::{Exposition, ExpositionError};
 
 /// A request, borrowed from whatever server received it.
@@ -13,6 +14,7 @@ pub struct Request<'a> {
     query: Option<&'a str>,
     headers: Vec<(&'a str, &'a str)>,
     body_length: u64,
+    body: &'a [u8],
 }
 
 /// A response to send back: status, headers and body.
@@ -26,8 +28,8 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Serves perf's routes: `/metrics`, `/api/snapshot`, `/api/export`, `/api/exports` and
-/// `/healthz`, under an optional base path.
+/// Serves perf's routes: `/metrics`, `/api/snapshot`, `/api/export`, `/api/exports`,
+/// `/healthz` and the dashboard's ([`crate::dashboard`]), under an optional base path.
 ///
 /// ```
 /// use perf::http::{Handler, HttpOptions, Request};
@@ -53,7 +55,7 @@ impl<'a> Request<'a> {
             Some((path, query)) => (path, Some(query)),
             None => (target, None),
         };
-        Request { method, path, query, headers: Vec::new(), body_length: 0 }
+        Request { method, path, query, headers: Vec::new(), body_length: 0, body: &[] }
     }
 
     /// Adds a header.
@@ -65,6 +67,14 @@ impl<'a> Request<'a> {
     /// Sets the length of the request body, checked against the body size limit.
     pub fn body_length(mut self, bytes: u64) -> Self {
         self.body_length = bytes;
+        self
+    }
+
+    /// Sets the request body (the dashboard's settings and actions are JSON posts), and its
+    /// length.
+    pub fn body(mut self, body: &'a [u8]) -> Self {
+        self.body = body;
+        self.body_length = body.len() as u64;
         self
     }
 
@@ -125,21 +135,16 @@ impl Handler {
 
     /// Answers one request.
     pub fn handle(&self, request: &Request<'_>) -> Response {
-        let Some(route) = self.route_path(request.path) else {
-            return routes::not_found(request.path);
+        let route = match self.checked_route(request) {
+            Ok(route) => route,
+            Err(response) => return response,
         };
-        if request.body_length > self.max_body_bytes {
-            let message = format!("request body of {} bytes is over the limit of {} bytes", request.body_length, self.max_body_bytes);
-            return Response::error(413, &message);
-        }
-        if let Some(token) = &self.bearer_token {
-            if route != routes::HEALTH && !auth::is_authorized(request.header_value("authorization"), token) {
-                return Response::error(401, "missing or wrong bearer token; send Authorization: Bearer <token>")
-                    .with_header("www-authenticate", "Bearer realm=\"perf\"");
-            }
-        }
 
-        let mut response = routes::dispatch(&self.exposition, route, request);
+        let page_request = dashboard::Request { method: request.method, path: route, query: request.query.unwrap_or(""), body: request.body };
+        let mut response = match dashboard::handle(&page_request) {
+            Some(page) => from_dashboard(page),
+            None => routes::dispatch(&self.exposition, route, request),
+        };
         if response.status == 200 && encoding::accepts_gzip(request.header_value("accept-encoding")) {
             if let Some(compressed) = encoding::gzip(&response.body) {
                 response.body = compressed;
@@ -153,6 +158,40 @@ impl Handler {
             response.body.clear();
         }
         response
+    }
+
+    /// Opens the dashboard's server-sent event stream when `request` asks for it (after the
+    /// base path and the bearer token are checked), for servers that can stream a body:
+    /// `None` for other requests, `Err` with the response to send when it is refused.
+    pub fn events(&self, request: &Request<'_>) -> Option<Result<EventStream, Response>> {
+        let route = self.route_path(request.path)?;
+        if route != dashboard::EVENTS_PATH || !request.method.eq_ignore_ascii_case("GET") {
+            return None;
+        }
+        Some(self.checked_route(request).map(|_| EventStream::new()))
+    }
+
+    /// Checks the base path, the body size and the bearer token; returns the route.
+    fn checked_route<'p>(&self, request: &Request<'p>) -> Result<&'p str, Response> {
+        let Some(route) = self.route_path(request.path) else {
+            return Err(routes::not_found(request.path));
+        };
+        if !self.base_path.is_empty() && request.path == self.base_path {
+            // The page loads its files by relative paths, which need the trailing slash.
+            return Err(Response::new(308, "text/plain; charset=utf-8", Vec::new()).with_header("location", format!("{}/", self.base_path)));
+        }
+        if request.body_length > self.max_body_bytes {
+            let message = format!("request body of {} bytes is over the limit of {} bytes", request.body_length, self.max_body_bytes);
+            return Err(Response::error(413, &message));
+        }
+        if let Some(token) = &self.bearer_token {
+            let public = route == routes::HEALTH || dashboard::is_public(route);
+            if !public && !auth::is_authorized(request.header_value("authorization"), token) {
+                return Err(Response::error(401, "missing or wrong bearer token; send Authorization: Bearer <token>")
+                    .with_header("www-authenticate", "Bearer realm=\"perf\""));
+            }
+        }
+        Ok(route)
     }
 
     /// Returns the exposition the handler renders with.
@@ -171,4 +210,17 @@ impl Handler {
             _ => None,
         }
     }
+}
+
+/// Converts a dashboard response. An event stream cannot be a plain body: servers that stream
+/// get it from [`Handler::events`] first.
+fn from_dashboard(page: dashboard::Response) -> Response {
+    let body = match page.body {
+        dashboard::Body::Static(bytes) => bytes.to_vec(),
+        dashboard::Body::Bytes(bytes) => bytes,
+        dashboard::Body::Events(_) => {
+            return Response::error(501, "this server cannot stream server-sent events; it should call Handler::events first")
+        }
+    };
+    Response::new(page.status, page.content_type, body).with_header("cache-control", page.cache_control)
 }

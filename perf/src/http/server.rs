@@ -4,23 +4,30 @@
 //!
 //! The runtime thread only moves bytes; each response is rendered on tokio's blocking pool,
 //! so concurrent scrapes render in parallel and a slow render never stalls other connections.
+//! The dashboard's event stream also runs on the blocking pool, one thread per open stream,
+//! and ends when its client goes away.
 
 use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited, StreamBody};
+use hyper::body::Frame;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{mpsc, watch, Semaphore};
 
 use super::{Handler, HttpOptions, Limits, Request, Response};
+use crate::dashboard::EventStream;
 use crate::export::ExpositionError;
 
 /// hyper refuses read buffers below this size.
@@ -28,6 +35,11 @@ const MIN_HEADER_BUFFER: usize = 8 * 1024;
 
 /// Time given to open connections to finish their request when the server shuts down.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Event frames buffered for a client that reads slowly; the stream waits when they are full.
+const EVENT_BUFFER: usize = 64;
+
+type Body = BoxBody<Bytes, Infallible>;
 
 /// A running server. Dropping it (or [`shutdown`](Self::shutdown)) stops it.
 #[derive(Debug)]
@@ -197,13 +209,13 @@ async fn serve_connection(
     }
 }
 
-async fn respond(request: hyper::Request<Incoming>, handler: Arc<Handler>, limits: Limits) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+async fn respond(request: hyper::Request<Incoming>, handler: Arc<Handler>, limits: Limits) -> Result<hyper::Response<Body>, Infallible> {
     let deadline = tokio::time::Instant::now() + limits.request_timeout;
     let (parts, body) = request.into_parts();
 
     let body = Limited::new(body, usize::try_from(limits.max_body_bytes).unwrap_or(usize::MAX));
-    let body_length = match tokio::time::timeout_at(deadline, body.collect()).await {
-        Ok(Ok(collected)) => collected.to_bytes().len() as u64,
+    let body = match tokio::time::timeout_at(deadline, body.collect()).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
             let message = format!("request body is over the limit of {} bytes", limits.max_body_bytes);
             return Ok(into_hyper(Response::error(413, &message)));
@@ -223,13 +235,14 @@ async fn respond(request: hyper::Request<Incoming>, handler: Arc<Handler>, limit
         .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
         .collect();
 
-    let render = tokio::task::spawn_blocking(move || {
-        let mut request = Request::new(&method, &target).body_length(body_length);
-        for (name, value) in &headers {
-            request = request.header(name, value);
-        }
-        handler.handle(&request)
-    });
+    let opened = handler.events(&build_request(&method, &target, &headers, &body));
+    match opened {
+        Some(Ok(stream)) => return Ok(event_response(stream)),
+        Some(Err(refused)) => return Ok(into_hyper(refused)),
+        None => {}
+    }
+
+    let render = tokio::task::spawn_blocking(move || handler.handle(&build_request(&method, &target, &headers, &body)));
     let response = match tokio::time::timeout_at(deadline, render).await {
         Ok(Ok(response)) => response,
         Ok(Err(error)) => {
@@ -244,15 +257,54 @@ async fn respond(request: hyper::Request<Incoming>, handler: Arc<Handler>, limit
     Ok(into_hyper(response))
 }
 
-fn into_hyper(response: Response) -> hyper::Response<Full<Bytes>> {
+fn build_request<'a>(method: &'a str, target: &'a str, headers: &'a [(String, String)], body: &'a [u8]) -> Request<'a> {
+    let mut request = Request::new(method, target).body(body);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request
+}
+
+fn into_hyper(response: Response) -> hyper::Response<Body> {
     let mut builder = hyper::Response::builder().status(response.status);
     for (name, value) in &response.headers {
         builder = builder.header(*name, value.as_str());
     }
-    builder.body(Full::new(Bytes::from(response.body))).unwrap_or_else(|error| {
+    builder.body(Full::new(Bytes::from(response.body)).boxed()).unwrap_or_else(|error| {
         tracing::error!(%error, "perf HTTP response could not be built");
-        let mut fallback = hyper::Response::new(Full::new(Bytes::from_static(b"error: invalid response\n")));
+        let mut fallback = hyper::Response::new(Full::new(Bytes::from_static(b"error: invalid response\n")).boxed());
         *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
         fallback
     })
+}
+
+/// Streams the dashboard's events: a blocking-pool thread reads the stream and sends each frame
+/// into a channel that the response body drains. When the client goes away, hyper drops the
+/// body, the next send fails and the thread ends.
+fn event_response(stream: EventStream) -> hyper::Response<Body> {
+    let (sender, receiver) = mpsc::channel::<Bytes>(EVENT_BUFFER);
+    tokio::task::spawn_blocking(move || {
+        for frame in stream {
+            if sender.blocking_send(Bytes::from(frame)).is_err() {
+                break;
+            }
+        }
+    });
+    let body = StreamBody::new(Frames(receiver)).boxed();
+    let mut response = hyper::Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("text/event-stream"));
+    headers.insert(hyper::header::CACHE_CONTROL, hyper::header::HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The frames of an event stream, as a body stream.
+struct Frames(mpsc::Receiver<Bytes>);
+
+impl futures_core::Stream for Frames {
+    type Item = Result<Frame<Bytes>, Infallible>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx).map(|frame| frame.map(|bytes| Ok(Frame::data(bytes))))
+    }
 }

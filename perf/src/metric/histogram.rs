@@ -59,9 +59,15 @@ impl Histogram {
     /// Records `count` occurrences of `value`.
     #[inline]
     pub fn record_n(&self, value: u64, count: u64) {
+        self.record_in_shard(shard::current(), value, count);
+    }
+
+    /// Records `count` occurrences of `value` into `shard`, the calling thread's shard, which
+    /// the caller has already looked up with `shard::current()`.
+    #[inline(always)]
+    pub(crate) fn record_in_shard(&self, shard: usize, value: u64, count: u64) {
         let (block, slot) = buckets::locate(value);
-        let shard = self.shard(shard::current());
-        shard.block(block)[slot].fetch_add(count, Ordering::Relaxed);
+        self.shard(shard).block(block)[slot].fetch_add(count, Ordering::Relaxed);
     }
 
     /// Starts a timer that records the elapsed nanoseconds into this histogram when dropped.

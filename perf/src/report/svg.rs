@@ -46,7 +46,8 @@ pub(crate) fn line_chart(title: &str, lines: &[Line<'_>], from_ms: u64, to_ms: u
         r#"<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         escape(title)
     );
-    for fraction in [0.0, 0.25, 0.5, 0.75, 1.0] {
+    let fractions: &[f64] = if maximum > 0.0 { &[0.0, 0.25, 0.5, 0.75, 1.0] } else { &[0.0] };
+    for &fraction in fractions {
         let level = TOP + plot_height - fraction * plot_height;
         let _ = write!(
             svg,

@@ -1,10 +1,10 @@
-//! Shared parts of the browser tests: the test server with its workload, the six views and
+//! Shared parts of the browser tests: perf's HTTP endpoint with the workload, the six views and
 //! when each one has rendered, and where screenshots go.
 
-pub(crate) mod server;
 pub(crate) mod webdriver;
 pub(crate) mod workload;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
@@ -30,13 +30,16 @@ pub(crate) const VIEWS: [View; 6] = [
     View { name: "export", ready: "document.querySelector('#export-schedules h2') !== null" },
 ];
 
-/// Returns the base URL of the test server, starting it and the workload on first use.
+/// Returns the base URL of perf's HTTP endpoint on a free port of 127.0.0.1, starting it and
+/// the workload on first use. The server runs until the test process ends.
 pub(crate) fn base_url() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
+    static SERVER: OnceLock<(String, perf::http::Server)> = OnceLock::new();
+    let (url, _server) = SERVER.get_or_init(|| {
         workload::start();
-        server::start()
-    })
+        let server = perf::serve(SocketAddr::from(([127, 0, 0, 1], 0))).expect("perf's endpoint starts");
+        (format!("http://{}", server.local_addr()), server)
+    });
+    url
 }
 
 /// Serializes the browser tests: one Chromium at a time keeps their timing predictable on a

@@ -38,7 +38,6 @@ keep = "1h"
 metric = 'p99(latency{site="browser_workload::place_order"})'
 kind = "static"
 above = "250ms"
-recovery = "200ms"
 
 [profiles.staging]
 [profiles.staging.thresholds.checkout_p99]

@@ -41,7 +41,7 @@ export function mount(root, app) {
 
     const deliveries = data.receivers || [];
     replace(receivers, h("h2", null, "Receivers"),
-      deliveries.length ? receiverTable(deliveries, now) : notice("No receiver is configured: alerts are only shown here."));
+      deliveries.length ? receiverTable(deliveries, now) : notice("No notification has been sent yet."));
 
     const changes = (data.history || []).slice().sort((a, b) => b.at_ms - a.at_ms);
     replace(history, h("h2", null, "History"),
@@ -102,7 +102,7 @@ function timelineEntry(change) {
     return h("li", { style: "--pill: var(--metric)" }, time, h("span", { class: "mono" }, change.rule), " ", pill("acknowledged", "acknowledged"), change.by ? ` by ${change.by}` : "");
   }
   return h("li", { style: `--pill: var(--${toneOf(change.to)})` }, time,
-    h("span", { class: "mono" }, change.rule), " ", pill(change.from || "inactive", toneOf(change.from)), " → ", pill(change.to, toneOf(change.to)),
+    h("span", { class: "mono" }, change.rule), " ", pill(change.from || "inactive", pillTone(change.from)), " → ", pill(change.to, pillTone(change.to)),
     change.value !== undefined && change.value !== null ? h("span", { class: "muted" }, ` value ${formatValue(change.value)}`) : null);
 }
 
@@ -125,8 +125,14 @@ function labelList(labels) {
   return h("p", { class: "mono muted", style: "font-size: 12px; margin: 0 0 8px; overflow-wrap: anywhere" }, entries.map(([key, value]) => `${key}=${value}`).join(" "));
 }
 
+// Returns the colour name of a state, for the timeline's dots.
 function toneOf(state) {
   return { firing: "critical", pending: "warning", resolved: "healthy" }[state] || "muted";
+}
+
+// Returns the class of a state's pill; the grey default pill stands for inactive.
+function pillTone(state) {
+  return { firing: "firing", pending: "pending", resolved: "resolved" }[state] || "";
 }
 
 function formatValue(value) {

@@ -39,9 +39,12 @@ export function mount(root, app) {
 }
 
 function renderProfile(root, settings, app, message) {
-  const select = h("select", { id: "profile-select", "aria-label": "Profile" }, (settings.profiles || []).map((name) => h("option", { value: name }, name)));
+  const select = h("select", { id: "profile-select", "aria-label": "Profile" },
+    settings.profile ? null : h("option", { value: "", disabled: true }, "choose a profile"),
+    (settings.profiles || []).map((name) => h("option", { value: name }, name)));
   select.value = settings.profile || "";
   const apply = h("button", { id: "profile-apply", onclick: async () => {
+    if (!select.value) return;
     apply.disabled = true;
     const result = await postJson("api/settings/profile", { profile: select.value });
     replace(message, result.ok ? notice(`Profile ${select.value} is active.`) : notice(`Could not switch profile: ${result.message}`, true));
@@ -126,7 +129,9 @@ function renderToggles(root, toggles, app, message) {
             input.disabled = false;
             await app.refresh();
           });
-          return h("tr", null, h("td", { class: "mono" }, toggle.label || toggle.key), h("td", null, toggle.detail || ""), h("td", null, h("label", { class: "switch" }, input, pill(toggle.enabled ? "on" : "off", toggle.enabled ? "on" : ""))));
+          return h("tr", null,
+            h("td", null, h("div", { class: "mono", style: "font-weight: 600; overflow-wrap: anywhere" }, toggle.label || toggle.key), h("div", { class: "muted", style: "font-size: 12px" }, toggle.detail || "")),
+            h("td", { style: "width: 1%; white-space: nowrap" }, h("label", { class: "switch" }, input, pill(toggle.enabled ? "on" : "off", toggle.enabled ? "on" : ""))));
         })))))
       : notice("This process has no components or caches to turn on or off."));
 }

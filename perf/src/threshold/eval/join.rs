@@ -2,14 +2,19 @@
 //!
 //! Two series join when they agree on every label name they both have; the result carries
 //! the labels of both. Series with the same labels therefore pair up one to one (as in
-//! Prometheus), and a series with no label, such as a constant, joins every series.
+//! Prometheus), and a series with no label, such as a constant, joins every series. The
+//! `name` label of `metric{name="..."}` is the metric's name, so joins ignore it as Prometheus
+//! ignores `__name__`, and the left side's name is kept.
 
 use crate::threshold::Labels;
+
+/// The label that carries the name of a `metric{name="..."}` series.
+const METRIC_NAME_LABEL: &str = "name";
 
 /// Returns `true` when `left` and `right` agree on every label they share.
 pub(crate) fn compatible(left: &Labels, right: &Labels) -> bool {
     let (small, large) = if left.len() <= right.len() { (left, right) } else { (right, left) };
-    small.iter().all(|(name, value)| large.get(name).is_none_or(|other| other == value))
+    small.iter().all(|(name, value)| name == METRIC_NAME_LABEL || large.get(name).is_none_or(|other| other == value))
 }
 
 /// Returns the union of two compatible label sets.
@@ -57,6 +62,11 @@ mod tests {
     #[test]
     fn compatible_conflicting_value() {
         assert!(!compatible(&labels(&[("site", "a")]), &labels(&[("site", "b")])));
+    }
+
+    #[test]
+    fn compatible_ignores_metric_name() {
+        assert!(compatible(&labels(&[("name", "a"), ("shard", "x")]), &labels(&[("name", "b"), ("shard", "x")])));
     }
 
     #[test]

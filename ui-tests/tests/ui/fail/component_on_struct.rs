@@ -1,0 +1,4 @@
+#[perf::health_check(component = "db")]
+struct Database;
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[perf::health_check(component = "db")]
+fn database() -> bool {
+    true
+}
+
+fn main() {}

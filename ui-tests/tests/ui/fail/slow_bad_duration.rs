@@ -1,0 +1,6 @@
+#[perf::monitored(slow = "250 millis")]
+fn checkout() {}
+
+fn main() {
+    checkout();
+}

@@ -1,0 +1,6 @@
+#[perf::monitored(calls, slow = "250ms")]
+fn checkout() {}
+
+fn main() {
+    checkout();
+}
