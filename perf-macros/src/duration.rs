@@ -21,7 +21,8 @@ pub(crate) fn parse_nanos(text: &str) -> Result<u64, String> {
     if number.is_empty() {
         return Err(format!("invalid duration {text:?}: it does not start with a number; {HELP}"));
     }
-    let number: f64 = number.parse().map_err(|_| format!("invalid duration {text:?}: {number:?} is not a number; {HELP}"))?;
+    let number: f64 =
+        number.parse().map_err(|_| format!("invalid duration {text:?}: {number:?} is not a number; {HELP}"))?;
 
     let unit = unit.trim();
     if unit.is_empty() {

@@ -8,8 +8,8 @@
 
 mod ast;
 mod attr;
-mod duration;
 mod cache;
+mod duration;
 mod error_kind;
 mod expand;
 mod health_check;

@@ -124,7 +124,10 @@ pub(crate) fn args(raw: RawArgs, target: Target, errors: &mut Errors) -> Args {
     args.features = if flags == 0 { DEFAULT_FEATURES } else { flags };
     if let Some(span) = slow_span {
         if args.features & LATENCY == 0 {
-            errors.push(span, "`slow` compares each call's latency, so it needs `latency`: add `latency` to the arguments");
+            errors.push(
+                span,
+                "`slow` compares each call's latency, so it needs `latency`: add `latency` to the arguments",
+            );
         }
     }
     args

@@ -32,15 +32,15 @@
 
 #![deny(missing_docs)]
 
-pub mod cli;
-pub mod bridge;
 pub mod alert;
+pub mod bridge;
+pub mod cli;
 mod clock;
 mod collector;
 pub mod component;
 pub mod config;
-pub mod event;
 pub mod dashboard;
+pub mod event;
 pub mod export;
 pub mod http;
 mod macros;
@@ -130,8 +130,8 @@ pub mod __private {
     pub use inventory;
 
     pub use crate::clock::{elapsed_nanos, now_raw};
-    pub use crate::plugin::StaticCollector;
     pub use crate::component::{CheckSource, HealthCheck, HealthCheckRef};
+    pub use crate::plugin::StaticCollector;
     pub use crate::registry::{CallSite, MetricDescriptor};
     pub use crate::site::{
         CallGuard, ClassifyAny, ClassifyByTrait, ClassifyKindedResult, ClassifyResult, Features, Outcome, Probe, Site,

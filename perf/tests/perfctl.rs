@@ -3,7 +3,11 @@
 use std::process::Command;
 
 fn perfctl(arguments: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_perfctl")).args(arguments).env_remove("PERF_PROFILE").output().expect("perfctl runs")
+    Command::new(env!("CARGO_BIN_EXE_perfctl"))
+        .args(arguments)
+        .env_remove("PERF_PROFILE")
+        .output()
+        .expect("perfctl runs")
 }
 
 fn example() -> String {

@@ -82,7 +82,9 @@ fn main() {
 
     let mut group = criterion.benchmark_group(GROUP);
     group.bench_function(PERF_SCRAPE, |b| b.iter(|| black_box(perf_scrape(&exposition, TextFormat::Prometheus))));
-    group.bench_function(PERF_SCRAPE_OPENMETRICS, |b| b.iter(|| black_box(perf_scrape(&exposition, TextFormat::OpenMetrics))));
+    group.bench_function(PERF_SCRAPE_OPENMETRICS, |b| {
+        b.iter(|| black_box(perf_scrape(&exposition, TextFormat::OpenMetrics)))
+    });
     group.bench_function(PERF_SNAPSHOT_RENDER, |b| b.iter(|| black_box(perf_snapshot_render(&exposition))));
     group.bench_function(METRICS_RENDER, |b| b.iter(|| black_box(handle.render())));
     group.finish();
@@ -112,7 +114,9 @@ fn perf_snapshot_render(exposition: &Exposition) -> Vec<u8> {
 }
 
 fn series_names() -> impl Iterator<Item = (usize, String, String)> {
-    (0..NAMES).flat_map(|name| (0..LABEL_VALUES).map(move |shard| (name, format!("bench_series_{name:04}"), shard.to_string())))
+    (0..NAMES).flat_map(|name| {
+        (0..LABEL_VALUES).map(move |shard| (name, format!("bench_series_{name:04}"), shard.to_string()))
+    })
 }
 
 fn register_perf_series() {
@@ -165,9 +169,9 @@ fn allocations_of(scrape: impl Fn() -> usize) -> (u64, u64, usize) {
 }
 
 fn criterion_output_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).join("target")
-    });
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).join("target"));
     target.join("criterion")
 }
 
@@ -183,9 +187,12 @@ fn mean_nanos(output_dir: &Path, id: &str, started: SystemTime) -> Option<f64> {
 }
 
 fn summary(output_dir: &Path, started: SystemTime, rows: &[(&str, (u64, u64, usize))]) -> String {
-    let mut table = String::from("| subject | mean per scrape | bytes allocated | allocations | output bytes |\n|---|---:|---:|---:|---:|\n");
+    let mut table = String::from(
+        "| subject | mean per scrape | bytes allocated | allocations | output bytes |\n|---|---:|---:|---:|---:|\n",
+    );
     for (id, (bytes, count, output)) in rows {
-        let mean = mean_nanos(output_dir, id, started).map_or_else(|| "not run".to_owned(), |nanos| format!("{:.2} ms", nanos / 1e6));
+        let mean = mean_nanos(output_dir, id, started)
+            .map_or_else(|| "not run".to_owned(), |nanos| format!("{:.2} ms", nanos / 1e6));
         table.push_str(&format!("| {id} | {mean} | {bytes} | {count} | {output} |\n"));
     }
 

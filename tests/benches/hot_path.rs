@@ -43,7 +43,7 @@ fn main() {
     let autometrics = subjects::init_autometrics();
     let metered = MeteredService::default();
     perf::set_site_enabled(subjects::DISABLED_SITE, false)
-        .unwrap_or_else(|error| panic!("cannot disable {}: {error:?}", subjects::DISABLED_SITE));
+        .unwrap_or_else(|error| panic!("failed to disable site {}: {error:?}", subjects::DISABLED_SITE));
     assert_every_subject_records(&metered, autometrics, &recorder);
 
     bench_hot_path(&mut criterion, &metered, &recorder);

@@ -3,9 +3,9 @@
 #
 # Generates three throwaway crates with the same N functions (default 1000): one bare, one
 # with #[perf::monitored] on every function, one with #[autometrics::autometrics]. It builds
-# each crate once with its dependencies, then times RUNS (default 3) rebuilds of the crate
-# alone (touch src/lib.rs; cargo build) and prints the median, and the milliseconds per
-# function over the bare crate.
+# each crate once with its dependencies. Then it times RUNS (default 3) rebuilds of the crate
+# alone (touch src/lib.rs; cargo build), and prints the median of each crate and the
+# milliseconds per function over the bare crate.
 #
 # Usage: tests/compile-bench/run.sh [FUNCTIONS] [RUNS]
 # The crates go to $COMPILE_BENCH_DIR, by default target/compile-bench in this repository

@@ -13,9 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use perf::alert::{
-    AlertManager, AlertRule, AlertState, AlertmanagerReceiver, DeliveryStatus, ManualClock, Route,
-};
+use perf::alert::{AlertManager, AlertRule, AlertState, AlertmanagerReceiver, DeliveryStatus, ManualClock, Route};
 
 const METRIC: &str = "alertmanager_value";
 

@@ -38,10 +38,7 @@ fn harness() -> (Harness, Inboxes) {
 
 /// Returns when each notification in `inbox` was made, in seconds after the start.
 fn times(inbox: &Inbox) -> Vec<u64> {
-    take(inbox)
-        .iter()
-        .map(|notification| notification.created_at.duration_since(at(0)).unwrap().as_secs())
-        .collect()
+    take(inbox).iter().map(|notification| notification.created_at.duration_since(at(0)).unwrap().as_secs()).collect()
 }
 
 fn firing_until(harness: &Harness, seconds: &[u64]) {

@@ -15,7 +15,9 @@ fn builder(inbox_name: &str) -> (perf::alert::AlertManagerBuilder, Inbox) {
     let builder = AlertManager::builder()
         .rule(AlertRule::new("ValueHigh", format!(r#"metric{{name="{METRIC}"}} > 5"#)).label("team", "shop"))
         .receiver(receiver)
-        .route(Route::new(inbox_name).group_by(["alertname"]).group_wait(Duration::ZERO).group_interval(Duration::ZERO));
+        .route(
+            Route::new(inbox_name).group_by(["alertname"]).group_wait(Duration::ZERO).group_interval(Duration::ZERO),
+        );
     (builder, inbox)
 }
 

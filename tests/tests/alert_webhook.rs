@@ -144,9 +144,9 @@ fn webhook_rejected_request_fails_visibly() {
 
     let record = wait_for_record(&harness, |record| record.status == DeliveryStatus::Failed);
     assert_eq!(record.attempts.len(), 1, "a 400 is not retried");
-    let logged = harness.manager.history().into_iter().any(|entry| {
-        matches!(entry.event, HistoryEvent::DeliveryFailed { ref error, .. } if error.contains("HTTP 400"))
-    });
+    let logged = harness.manager.history().into_iter().any(
+        |entry| matches!(entry.event, HistoryEvent::DeliveryFailed { ref error, .. } if error.contains("HTTP 400")),
+    );
     assert!(logged, "the failure is not in the history");
 
     let event = failures.recv_timeout(Duration::from_secs(10)).expect("a NotificationFailed event");

@@ -300,7 +300,10 @@ fn invalid_files_report_one_error_each() {
 #[test]
 fn errors_display_as_file_line_column() {
     let errors = errors_of("[collector]\ninterval = \"-5s\"\n");
-    assert_eq!(errors[0].to_string(), "perf.toml:2:12: collector.interval: a duration \"-5s\" is negative; use 0 or more");
+    assert_eq!(
+        errors[0].to_string(),
+        "perf.toml:2:12: collector.interval: a duration \"-5s\" is negative; use 0 or more"
+    );
 }
 
 #[test]
@@ -338,7 +341,10 @@ fn unknown_profile_from_api_position() {
     let options = LoadOptions::new().without_env().profile("prod");
     let errors = config::load_str("perf.toml", "[profiles.production]\n", &options).unwrap_err();
     let error = &errors.errors()[0];
-    assert_eq!(error.to_string(), "<api>:1:11: unknown profile \"prod\"; did you mean `production`? (defined: production)");
+    assert_eq!(
+        error.to_string(),
+        "<api>:1:11: unknown profile \"prod\"; did you mean `production`? (defined: production)"
+    );
 }
 
 #[test]

@@ -83,7 +83,8 @@ fn profile_api_beats_env() {
 
 #[test]
 fn env_override_beats_profile() {
-    let options = LoadOptions::new().env_vars([("PERF_PROFILE", "production"), ("PERF_HTTP__LISTEN", "127.0.0.1:7000")]);
+    let options =
+        LoadOptions::new().env_vars([("PERF_PROFILE", "production"), ("PERF_HTTP__LISTEN", "127.0.0.1:7000")]);
     assert_eq!(load(options).settings.http.listen.to_string(), "127.0.0.1:7000");
 }
 
@@ -154,7 +155,10 @@ fn describe_lists_value_and_source() {
 fn describe_lists_defaults() {
     let loaded = load(LoadOptions::new().without_env());
     let text = loaded.describe();
-    assert!(text.lines().any(|line| line.starts_with("http.dashboard = true") && line.ends_with("# default")), "{text}");
+    assert!(
+        text.lines().any(|line| line.starts_with("http.dashboard = true") && line.ends_with("# default")),
+        "{text}"
+    );
 }
 
 #[test]

@@ -33,7 +33,11 @@ fn gauge(store: &ConfigStore) -> i64 {
 }
 
 fn events_mode() -> WatchOptions {
-    WatchOptions { debounce: Duration::from_millis(150), mode: WatchMode::Events, poll_interval: Duration::from_millis(50) }
+    WatchOptions {
+        debounce: Duration::from_millis(150),
+        mode: WatchMode::Events,
+        poll_interval: Duration::from_millis(50),
+    }
 }
 
 #[test]
@@ -107,10 +111,13 @@ fn set_override_validated_and_applied() {
     let store = open(&dir);
     store.set("thresholds.p99.above", "\"300ms\"").unwrap();
     let threshold = &store.current().thresholds["p99"];
-    assert_eq!(threshold.rule, perf::config::ThresholdRule::Static {
-        bound: perf::config::Bound::Above(perf::config::units::parse_quantity("300ms").unwrap()),
-        recovery: None,
-    });
+    assert_eq!(
+        threshold.rule,
+        perf::config::ThresholdRule::Static {
+            bound: perf::config::Bound::Above(perf::config::units::parse_quantity("300ms").unwrap()),
+            recovery: None,
+        }
+    );
 }
 
 #[test]
@@ -206,7 +213,11 @@ fn watch_by_polling() {
     let dir = ConfigDir::new(&generation_config(100));
     let store = open(&dir);
     let events = store.subscribe();
-    let options = WatchOptions { debounce: Duration::from_millis(50), mode: WatchMode::Poll, poll_interval: Duration::from_millis(50) };
+    let options = WatchOptions {
+        debounce: Duration::from_millis(50),
+        mode: WatchMode::Poll,
+        poll_interval: Duration::from_millis(50),
+    };
     let watcher = store.watch_with(options).unwrap();
     assert_eq!(watcher.mode(), WatchMode::Poll);
     dir.write(&generation_config(700));

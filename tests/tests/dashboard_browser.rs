@@ -48,7 +48,11 @@ fn site_toggle_changes_snapshot() {
     let calls_later = perf::site(workload::LOGIN_SITE).expect("login site").calls;
     assert_eq!(calls_later, calls_off, "a site turned off in the dashboard still counts calls");
 
-    session.wait_for(&format!("document.querySelector(\"{toggle}\").checked === false"), WAIT, "the switch to show off");
+    session.wait_for(
+        &format!("document.querySelector(\"{toggle}\").checked === false"),
+        WAIT,
+        "the switch to show off",
+    );
     session.click(&session.find(&toggle));
     wait_until(|| perf::site(workload::LOGIN_SITE).expect("login site").enabled, "login to be turned on again");
     let errors = session.errors();
@@ -59,7 +63,8 @@ fn site_toggle_changes_snapshot() {
 fn threshold_form_rejects_bad_value() {
     let _browser = exclusive();
     let base = base_url();
-    let expected = perf::config::set_threshold(workload::THRESHOLD, "above", "fast").expect_err("a bound needs a duration");
+    let expected =
+        perf::config::set_threshold(workload::THRESHOLD, "above", "fast").expect_err("a bound needs a duration");
     let expected: Vec<&str> = expected.errors().iter().map(|error| error.message.as_str()).collect();
     let expected = expected.join("\n");
 
@@ -99,7 +104,11 @@ fn raised_alert_appears_without_reload() {
     session.wait_for(VIEWS[1].ready, WAIT, "the alerts view");
     session.wait_for("document.getElementById('live-text').textContent === 'live'", WAIT, "the event stream to open");
     let card = format!("document.querySelector(\"article.alert[data-rule='{}']\")", workload::REFUND_RULE);
-    assert_eq!(session.script(&format!("return {card} === null;"), json!([])), json!(true), "the alert shows before it fires");
+    assert_eq!(
+        session.script(&format!("return {card} === null;"), json!([])),
+        json!(true),
+        "the alert shows before it fires"
+    );
     session.script("window.__sameDocument = true; return null;", json!([]));
 
     workload::fail_refunds(20);
@@ -134,7 +143,11 @@ fn bearer_token_unlocks_settings() {
     session.click(&session.find("#settings-token button"));
     session.goto(&format!("{base}/?token#/settings"));
     session.wait_for(VIEWS[4].ready, WAIT, "the settings with the token");
-    session.wait_for("document.getElementById('live-text').textContent === 'live'", WAIT, "the event stream with the token");
+    session.wait_for(
+        "document.getElementById('live-text').textContent === 'live'",
+        WAIT,
+        "the event stream with the token",
+    );
 }
 
 #[test]
@@ -147,8 +160,13 @@ fn screenshots_at_phone_and_wall_widths() {
         for view in &VIEWS {
             session.goto(&format!("{base}/#/{}", view.name));
             session.wait_for(view.ready, WAIT, &format!("the {} view to render", view.name));
-            let overflow = session.script("return document.documentElement.scrollWidth - window.innerWidth;", json!([]));
-            assert!(overflow.as_i64().unwrap_or(0) <= 0, "the {} view is wider than {width} px by {overflow} px", view.name);
+            let overflow =
+                session.script("return document.documentElement.scrollWidth - window.innerWidth;", json!([]));
+            assert!(
+                overflow.as_i64().unwrap_or(0) <= 0,
+                "the {} view is wider than {width} px by {overflow} px",
+                view.name
+            );
 
             let path = screenshots_dir().join(format!("dashboard-{}-{width}.png", view.name));
             assert_eq!(session.screenshot(&path), width, "width of {}", path.display());

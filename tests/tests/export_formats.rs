@@ -140,7 +140,11 @@ fn unescape(text: &str) -> String {
 }
 
 fn samples<'a>(family: &'a Family, name: &str, label: (&str, &str)) -> Vec<&'a Sample> {
-    family.samples.iter().filter(|sample| sample.name == name && sample.labels.get(label.0).map(String::as_str) == Some(label.1)).collect()
+    family
+        .samples
+        .iter()
+        .filter(|sample| sample.name == name && sample.labels.get(label.0).map(String::as_str) == Some(label.1))
+        .collect()
 }
 
 #[test]
@@ -194,8 +198,8 @@ fn openmetrics_le_values_are_canonical() {
     let buckets = samples(duration, "perf_call_duration_seconds_bucket", ("function", "checkout"));
     let le: Vec<&str> = buckets.iter().map(|sample| sample.labels["le"].as_str()).collect();
     let expected = [
-        "0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5",
-        "5.0", "10.0", "+Inf",
+        "0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5",
+        "1.0", "2.5", "5.0", "10.0", "+Inf",
     ];
     assert_eq!(le, expected);
 }
@@ -226,10 +230,19 @@ fn openmetrics_cache_families() {
     let gets = &families["perf_cache_gets"];
     assert_eq!(samples(gets, "perf_cache_gets_total", ("result", "hit"))[0].value, 90.0);
     assert_eq!(samples(gets, "perf_cache_gets_total", ("result", "miss"))[0].value, 10.0);
-    assert_eq!(samples(&families["perf_cache_evictions"], "perf_cache_evictions_total", ("cause", "size"))[0].value, 3.0);
+    assert_eq!(
+        samples(&families["perf_cache_evictions"], "perf_cache_evictions_total", ("cause", "size"))[0].value,
+        3.0
+    );
     assert_eq!(samples(&families["perf_cache_size"], "perf_cache_size", ("cache", "sessions"))[0].value, 42.0);
-    assert_eq!(samples(&families["perf_cache_weighted_size"], "perf_cache_weighted_size", ("cache", "sessions"))[0].value, 4_200.0);
-    assert_eq!(samples(&families["perf_cache_health_score"], "perf_cache_health_score", ("cache", "sessions"))[0].value, 97.5);
+    assert_eq!(
+        samples(&families["perf_cache_weighted_size"], "perf_cache_weighted_size", ("cache", "sessions"))[0].value,
+        4_200.0
+    );
+    assert_eq!(
+        samples(&families["perf_cache_health_score"], "perf_cache_health_score", ("cache", "sessions"))[0].value,
+        97.5
+    );
 }
 
 #[test]
@@ -330,7 +343,10 @@ fn csv_has_header_and_a_row_per_record() {
 
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
-    assert_eq!(&header[..8], ["taken_at_ms", "record", "name", "component", "collector", "collector_kind", "type", "labels"]);
+    assert_eq!(
+        &header[..8],
+        ["taken_at_ms", "record", "name", "component", "collector", "collector_kind", "type", "labels"]
+    );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
 
     let count = |record: &str| rows.iter().filter(|row| &row[1] == record).count();

@@ -23,8 +23,11 @@ fn get(server: &Server, target: &str, headers: &[(&str, &str)]) -> (u16, Vec<(St
         request = request.header(*name, *value);
     }
     let mut response = request.call().expect("the request completes");
-    let headers =
-        response.headers().iter().map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap_or_default().to_owned())).collect();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap_or_default().to_owned()))
+        .collect();
     let body = response.body_mut().read_to_vec().expect("read the body");
     (response.status().as_u16(), headers, body)
 }
@@ -51,7 +54,8 @@ fn default_address_is_loopback() {
 #[test]
 fn metrics_negotiates_by_accept() {
     let server = start(HttpOptions::default());
-    let (status, headers, body) = get(&server, "/metrics", &[("Accept", "application/openmetrics-text; version=1.0.0")]);
+    let (status, headers, body) =
+        get(&server, "/metrics", &[("Accept", "application/openmetrics-text; version=1.0.0")]);
     assert_eq!(status, 200);
     assert_eq!(header(&headers, "content-type"), Some("application/openmetrics-text; version=1.0.0; charset=utf-8"));
     assert!(body.ends_with(b"# EOF\n"));
@@ -137,7 +141,11 @@ fn body_over_limit_is_413() {
     let limits = Limits { max_body_bytes: 1024, ..Limits::default() };
     let server = start(HttpOptions { limits, ..HttpOptions::default() });
     let body = vec![b'x'; 4096];
-    let mut request = format!("POST /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).into_bytes();
+    let mut request = format!(
+        "POST /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
     request.extend_from_slice(&body);
     let response = raw_exchange(&server, &request);
     assert!(response.starts_with("HTTP/1.1 413"), "{response}");
@@ -148,7 +156,8 @@ fn body_over_limit_is_413() {
 fn headers_over_limit_are_431() {
     let server = start(HttpOptions::default());
     let padding = "a".repeat(32 * 1024);
-    let request = format!("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: {padding}\r\nConnection: close\r\n\r\n");
+    let request =
+        format!("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: {padding}\r\nConnection: close\r\n\r\n");
     let response = raw_exchange(&server, request.as_bytes());
     assert!(response.starts_with("HTTP/1.1 431"), "{}", &response[..response.len().min(200)]);
 }

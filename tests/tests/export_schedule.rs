@@ -86,7 +86,8 @@ fn failure_keeps_file_and_retries() {
     fs::rename(&parked, &folder).unwrap();
     let failures = export::status::get("schedule-failure").unwrap().failures;
     wait_until("a successful retry", || {
-        export::status::get("schedule-failure").is_some_and(|status| status.consecutive_failures == 0 && status.failures >= failures)
+        export::status::get("schedule-failure")
+            .is_some_and(|status| status.consecutive_failures == 0 && status.failures >= failures)
     });
     handle.stop();
 

@@ -103,10 +103,10 @@ fn site_heap_within_layout_bounds() {
 
 #[test]
 fn site_static_size_within_layout() {
-    // 8 thread shards of counters padded to 128 bytes each (1 KiB), the histogram's 8 shard
-    // pointers (64 bytes), 8 error-kind slots of 32 bytes plus an overflow counter (264 bytes),
-    // the site's identity and the enabled flag (about 110 bytes), rounded up to the 128-byte
-    // alignment of the padded counters.
+    // The parts: 8 thread shards of counters padded to 128 bytes each (1 KiB), the histogram's
+    // 8 shard pointers (64 bytes), 8 error-kind slots of 32 bytes and an overflow counter
+    // (264 bytes), and the site's identity with its enabled flag (about 110 bytes). The sum is
+    // rounded up to the 128-byte alignment of the padded counters.
     let layout_max = 1_536;
     let size = std::mem::size_of::<perf::Site>();
     assert!(size <= layout_max, "a Site takes {size} bytes, over {layout_max}; update docs/BENCHMARKS.md");

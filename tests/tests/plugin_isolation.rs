@@ -101,7 +101,10 @@ fn collect_failures_are_isolated() {
     let started = Instant::now();
     let snapshot = perf::snapshot();
     let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_secs(3), "snapshot took {elapsed:?}: it waited for the slow or the hung collector");
+    assert!(
+        elapsed < Duration::from_secs(3),
+        "snapshot took {elapsed:?}: it waited for the slow or the hung collector"
+    );
 
     let report = find(&snapshot.collectors, "iso_good");
     assert!(report.enabled);
@@ -166,8 +169,7 @@ fn tick_failures_keep_collector_thread_running() {
     let tick_hangs = TestCollector::register("iso_tick_hangs", Behaviour::Report, Behaviour::Hang);
 
     let interval = Duration::from_millis(20);
-    let config =
-        Config { interval, retention: vec![Retention { resolution: interval, keep: Duration::from_secs(2) }] };
+    let config = Config { interval, retention: vec![Retention { resolution: interval, keep: Duration::from_secs(2) }] };
     perf::start(config).unwrap();
 
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -128,17 +128,29 @@ fn process_collector_matches_proc() {
     assert_eq!(gauge(&collector, "process_open_fds"), after.open_fds);
 
     let resident = gauge(&collector, "process_resident_memory_bytes");
-    let (low, high) = (before.resident_bytes.min(after.resident_bytes), before.resident_bytes.max(after.resident_bytes));
+    let (low, high) =
+        (before.resident_bytes.min(after.resident_bytes), before.resident_bytes.max(after.resident_bytes));
     let tolerance = 4 * 1024 * 1024;
-    assert!(resident >= low - tolerance && resident <= high + tolerance, "RSS {resident} outside {low}..{high} ± 4 MiB");
+    assert!(
+        resident >= low - tolerance && resident <= high + tolerance,
+        "RSS {resident} outside {low}..{high} ± 4 MiB"
+    );
 
     let virtual_size = gauge(&collector, "process_virtual_memory_bytes");
     let (low, high) = (before.virtual_bytes.min(after.virtual_bytes), before.virtual_bytes.max(after.virtual_bytes));
     let tolerance = 64 * 1024 * 1024;
-    assert!(virtual_size >= low - tolerance && virtual_size <= high + tolerance, "VmSize {virtual_size} outside {low}..{high}");
+    assert!(
+        virtual_size >= low - tolerance && virtual_size <= high + tolerance,
+        "VmSize {virtual_size} outside {low}..{high}"
+    );
 
     let user = cpu(&collector, "user");
-    assert!(user >= before.user_us && user <= after.user_us, "user CPU {user} µs outside {}..{}", before.user_us, after.user_us);
+    assert!(
+        user >= before.user_us && user <= after.user_us,
+        "user CPU {user} µs outside {}..{}",
+        before.user_us,
+        after.user_us
+    );
     assert!(user >= 100_000, "300 ms of busy loop shows as {user} µs of user CPU");
     let system = cpu(&collector, "system");
     assert!(
@@ -149,7 +161,8 @@ fn process_collector_matches_proc() {
     );
 
     let limits = std::fs::read_to_string("/proc/self/limits").unwrap();
-    let soft = limits.lines().find(|line| line.starts_with("Max open files")).unwrap().split_whitespace().nth(3).unwrap();
+    let soft =
+        limits.lines().find(|line| line.starts_with("Max open files")).unwrap().split_whitespace().nth(3).unwrap();
     if soft != "unlimited" {
         assert_eq!(gauge(&collector, "process_max_fds"), soft.parse::<i64>().unwrap());
     }

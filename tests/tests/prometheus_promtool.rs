@@ -29,7 +29,10 @@ fn assert_clean_check(args: &[&str], input: &[u8]) {
         String::from_utf8_lossy(input)
     );
     if args.contains(&"metrics") {
-        assert!(stdout.trim().is_empty() && stderr.trim().is_empty(), "promtool reported lint problems:\n{stdout}{stderr}");
+        assert!(
+            stdout.trim().is_empty() && stderr.trim().is_empty(),
+            "promtool reported lint problems:\n{stdout}{stderr}"
+        );
     }
 }
 
@@ -49,7 +52,8 @@ fn check_metrics_passes_served_metrics() {
     fixture::install();
     let server = perf::serve(std::net::SocketAddr::from(([127, 0, 0, 1], 0))).expect("the server starts");
     let url = format!("http://{}/metrics", server.local_addr());
-    let mut response = prometheus::http_client().get(&url).header("Accept", "text/plain").call().expect("scrape /metrics");
+    let mut response =
+        prometheus::http_client().get(&url).header("Accept", "text/plain").call().expect("scrape /metrics");
     assert_eq!(response.status(), 200);
     let body = response.body_mut().read_to_vec().expect("read /metrics");
     assert_clean_check(&["check", "metrics"], &body);
@@ -96,7 +100,8 @@ fn check_rules_accepts_every_field() {
 
 #[test]
 fn check_rules_rejects_bad_promql() {
-    let rule = AlertRule { name: "Broken".into(), expr: "sum(rate(perf_calls_total[5m])".into(), ..AlertRule::default() };
+    let rule =
+        AlertRule { name: "Broken".into(), expr: "sum(rate(perf_calls_total[5m])".into(), ..AlertRule::default() };
     let folder = tempfile::tempdir().expect("temporary folder");
     let path = folder.path().join("rules.yml");
     rules::write_rule_file(&path, &[RuleGroup { name: "g".into(), interval: None, rules: vec![rule] }]).unwrap();

@@ -24,7 +24,8 @@ fn prometheus_scrapes_and_loads_rules() {
         expr: "sum(rate(perf_calls_total{function=\"checkout\",result=\"error\"}[1m])) > 100".into(),
         ..AlertRule::default()
     };
-    let groups = [rules::recommended("perf"), RuleGroup { name: "checkout".into(), interval: None, rules: vec![custom] }];
+    let groups =
+        [rules::recommended("perf"), RuleGroup { name: "checkout".into(), interval: None, rules: vec![custom] }];
     rules::write_rule_file(&rule_file, &groups).expect("write the rule file");
 
     let prometheus = Prometheus::start(&server.local_addr().to_string(), &rule_file);

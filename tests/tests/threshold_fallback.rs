@@ -2,7 +2,7 @@
 
 mod alert_support;
 
-use alert_support::{Harness, recorder};
+use alert_support::{recorder, Harness};
 use perf::alert::{AlertManager, AlertRule, AlertState, Route};
 
 const METRIC: &str = "fallback_value";

@@ -25,7 +25,9 @@ pub(crate) fn args(raw: RawArgs, errors: &mut Errors) -> Args {
         if !KEYS.contains(&key_name.as_str()) {
             errors.push(
                 key.span(),
-                format!("unknown argument `{key_name}`; expected `component = \"...\"`, `name = \"...\"` or `crate = path`"),
+                format!(
+                    "unknown argument `{key_name}`; expected `component = \"...\"`, `name = \"...\"` or `crate = path`"
+                ),
             );
             continue;
         }

@@ -164,7 +164,9 @@ impl AlertManagerBuilder {
         }
         let known: Vec<&str> = receivers.keys().copied().collect();
         let unknown_receiver = |name: &str, place: &str| {
-            AlertError::Invalid(format!("{place} names receiver {name:?}, which does not exist; the receivers are {known:?}"))
+            AlertError::Invalid(format!(
+                "{place} names receiver {name:?}, which does not exist; the receivers are {known:?}"
+            ))
         };
 
         let mut error = None;

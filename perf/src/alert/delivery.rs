@@ -329,7 +329,8 @@ impl Shared {
             error: error.to_owned(),
         };
         self.history().push(HistoryEntry { at, event });
-        let data = EventData::NotificationFailed { receiver: record.receiver.clone(), error: error.to_owned(), attempts };
+        let data =
+            EventData::NotificationFailed { receiver: record.receiver.clone(), error: error.to_owned(), attempts };
         event::emit(Event::new(at, Severity::Warning, data));
     }
 

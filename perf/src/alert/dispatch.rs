@@ -18,11 +18,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use super::notification::Notification;
 use super::receiver::Receiver;
 use super::route::{RouteNode, RouteOpts};
 use super::silence::{InhibitRule, Muted, Silence};
 use super::state::{Alert, AlertState};
-use super::notification::Notification;
 use crate::threshold::Labels;
 
 #[derive(Debug)]
@@ -133,7 +133,8 @@ impl Dispatcher {
             resolved.sort_by(|a, b| a.labels.cmp(&b.labels));
 
             let log_key = (key.clone(), receiver_name.clone());
-            let all_acknowledged = !firing.is_empty() && firing.iter().all(|alert| acknowledged.contains(&alert.fingerprint));
+            let all_acknowledged =
+                !firing.is_empty() && firing.iter().all(|alert| acknowledged.contains(&alert.fingerprint));
             let firing_set: BTreeSet<String> = firing.iter().map(|alert| alert.fingerprint.clone()).collect();
             let resolved_set: BTreeSet<String> = resolved.iter().map(|alert| alert.fingerprint.clone()).collect();
             let update = needs_update(
@@ -166,7 +167,9 @@ impl Dispatcher {
             let store = &self.store;
             let Some(group) = self.groups.get_mut(&key) else { continue };
             group.next_flush = next_flush(group.next_flush, group.route.group_interval, now);
-            group.alerts.retain(|fingerprint| store.get(fingerprint).is_some_and(|alert| alert.state != AlertState::Resolved));
+            group
+                .alerts
+                .retain(|fingerprint| store.get(fingerprint).is_some_and(|alert| alert.state != AlertState::Resolved));
         }
 
         self.remove_empty_groups();
@@ -175,8 +178,12 @@ impl Dispatcher {
 
     /// Returns why an alert is muted at `now`, if it is.
     pub(crate) fn muted(&self, alert: &Alert, now: SystemTime) -> Option<Muted> {
-        let silences: Vec<String> =
-            self.silences.iter().filter(|silence| silence.mutes(&alert.labels, now)).map(|silence| silence.id.clone()).collect();
+        let silences: Vec<String> = self
+            .silences
+            .iter()
+            .filter(|silence| silence.mutes(&alert.labels, now))
+            .map(|silence| silence.id.clone())
+            .collect();
         if !silences.is_empty() {
             return Some(Muted::Silenced(silences));
         }

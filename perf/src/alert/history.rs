@@ -218,7 +218,9 @@ impl History {
                 file.handle = handle;
                 file.lines = self.entries.len();
             }
-            Err(error) => tracing::error!(path = %file.path.display(), %error, "failed to rewrite the alert history file"),
+            Err(error) => {
+                tracing::error!(path = %file.path.display(), %error, "failed to rewrite the alert history file")
+            }
         }
     }
 }

@@ -50,9 +50,14 @@ impl Matcher {
     pub fn new(name: impl Into<String>, op: MatchOp, value: impl Into<String>) -> Result<Matcher, AlertError> {
         let (name, value) = (name.into(), value.into());
         let regex = match op {
-            MatchOp::Regex | MatchOp::NotRegex => Some(regex_lite::Regex::new(&format!("^(?:{value})$")).map_err(
-                |error| AlertError::Invalid(format!("matcher {name}{}{value:?}: invalid regular expression: {error}", op.symbol())),
-            )?),
+            MatchOp::Regex | MatchOp::NotRegex => {
+                Some(regex_lite::Regex::new(&format!("^(?:{value})$")).map_err(|error| {
+                    AlertError::Invalid(format!(
+                        "matcher {name}{}{value:?}: invalid regular expression: {error}",
+                        op.symbol()
+                    ))
+                })?)
+            }
             MatchOp::Equal | MatchOp::NotEqual => None,
         };
         Ok(Matcher { name, op, value, regex })

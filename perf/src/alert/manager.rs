@@ -55,7 +55,11 @@ impl AlertManager {
     }
 
     pub(crate) fn from_parts(builder: AlertManagerBuilder, route: Route) -> Result<AlertManager, AlertError> {
-        let rules = builder.rules.into_iter().map(|rule| rule.compile().map(RuleRuntime::new)).collect::<Result<Vec<_>, _>>()?;
+        let rules = builder
+            .rules
+            .into_iter()
+            .map(|rule| rule.compile().map(RuleRuntime::new))
+            .collect::<Result<Vec<_>, _>>()?;
         let history = Arc::new(Mutex::new(History::open(&builder.history)?));
         let delivery = Delivery::start(
             Arc::clone(&builder.clock),
@@ -287,7 +291,9 @@ impl AlertManager {
         for notification in notifications {
             match self.receivers.get(&notification.receiver) {
                 Some(receiver) => self.delivery.enqueue(notification, Arc::clone(receiver)),
-                None => tracing::error!(receiver = %notification.receiver, "alert notification for an unknown receiver"),
+                None => {
+                    tracing::error!(receiver = %notification.receiver, "alert notification for an unknown receiver")
+                }
             }
         }
     }
@@ -302,7 +308,12 @@ impl AlertManager {
 }
 
 /// Hands a firing or resolved alert to the dispatcher and to escalation.
-fn dispatch_change(dispatcher: &mut Dispatcher, escalations: &mut Escalations, alert: Alert, now: SystemTime) -> Vec<Notification> {
+fn dispatch_change(
+    dispatcher: &mut Dispatcher,
+    escalations: &mut Escalations,
+    alert: Alert,
+    now: SystemTime,
+) -> Vec<Notification> {
     match alert.state {
         AlertState::Firing => {
             let policies: Vec<String> =

@@ -173,7 +173,10 @@ impl AlertRule {
     /// Parses the expressions and checks the templates and names.
     pub(crate) fn compile(self) -> Result<CompiledRule, AlertError> {
         if self.name.is_empty() {
-            return Err(AlertError::Invalid(format!("an alert rule has an empty name (expr {:?}); name it", self.expr)));
+            return Err(AlertError::Invalid(format!(
+                "an alert rule has an empty name (expr {:?}); name it",
+                self.expr
+            )));
         }
         if let Some(flap) = &self.flap_detection {
             if flap.max_changes < 2 || flap.window.is_zero() {
@@ -186,9 +189,9 @@ impl AlertRule {
 
         let settings = EvalSettings { min_samples: self.min_samples };
         let parse = |field: &'static str, text: &str| {
-            crate::rule::parse_condition(text)
-                .map(|expr| Evaluator::new(expr, settings))
-                .map_err(|errors| AlertError::Expression { rule: self.name.clone(), field, expr: text.to_owned(), errors })
+            crate::rule::parse_condition(text).map(|expr| Evaluator::new(expr, settings)).map_err(|errors| {
+                AlertError::Expression { rule: self.name.clone(), field, expr: text.to_owned(), errors }
+            })
         };
         let trigger = parse("expr", &self.expr)?;
         let recovery = self.recovery.as_deref().map(|text| parse("recovery", text)).transpose()?;
@@ -196,8 +199,9 @@ impl AlertRule {
 
         let mut annotations = Vec::new();
         for (name, text) in &self.annotations {
-            let template = Template::parse(text)
-                .map_err(|message| AlertError::Invalid(format!("alert rule {:?}: annotation {name:?}: {message}", self.name)))?;
+            let template = Template::parse(text).map_err(|message| {
+                AlertError::Invalid(format!("alert rule {:?}: annotation {name:?}: {message}", self.name))
+            })?;
             annotations.push((name.clone(), template));
         }
         Ok(CompiledRule { rule: self, trigger, recovery, fallback, annotations })

@@ -62,9 +62,9 @@ impl RuleRuntime {
 
         self.instances.retain(|_, instance| match instance.state {
             AlertState::Inactive => false,
-            AlertState::Resolved => {
-                instance.ends_at.is_some_and(|ends| now.duration_since(ends).unwrap_or(Duration::ZERO) < RESOLVED_RETENTION)
-            }
+            AlertState::Resolved => instance
+                .ends_at
+                .is_some_and(|ends| now.duration_since(ends).unwrap_or(Duration::ZERO) < RESOLVED_RETENTION),
             AlertState::Pending | AlertState::Firing => true,
         });
         changes

@@ -72,7 +72,11 @@ impl Silence {
 
 impl InhibitRule {
     /// Creates a rule.
-    pub fn new<S: Into<String>>(source: Vec<Matcher>, target: Vec<Matcher>, equal: impl IntoIterator<Item = S>) -> Self {
+    pub fn new<S: Into<String>>(
+        source: Vec<Matcher>,
+        target: Vec<Matcher>,
+        equal: impl IntoIterator<Item = S>,
+    ) -> Self {
         InhibitRule { source, target, equal: equal.into_iter().map(Into::into).collect() }
     }
 

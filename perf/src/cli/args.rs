@@ -27,9 +27,8 @@ impl Args {
         let mut arguments = arguments.into_iter();
         let mut options_ended = false;
         while let Some(argument) = arguments.next() {
-            let argument = argument
-                .into_string()
-                .map_err(|raw| UsageError(format!("argument {raw:?} is not valid UTF-8")))?;
+            let argument =
+                argument.into_string().map_err(|raw| UsageError(format!("argument {raw:?} is not valid UTF-8")))?;
             if options_ended || !argument.starts_with('-') || argument == "-" {
                 args.positional.push(argument);
                 continue;

@@ -4,6 +4,8 @@
 //! ```text
 //! perfctl check FILE [--profile NAME]     exit 1 and print every error as file:line:column: message
 //! perfctl config FILE [--profile NAME]    print the effective configuration with the source of each value
+//! perfctl report SNAPSHOT.json... -o report.html    write an HTML report from JSON exports
+//! perfctl report --url http://127.0.0.1:9184 -o report.html    the same from a running process
 //! ```
 //!
 //! Each subcommand is one entry of [`COMMANDS`] with its own module; a new subcommand adds an
@@ -13,6 +15,7 @@
 
 mod args;
 mod check;
+mod report;
 mod show;
 
 use std::ffi::OsString;
@@ -43,7 +46,7 @@ pub struct Command {
 }
 
 /// Every subcommand, in the order of the help text.
-pub const COMMANDS: &[Command] = &[check::COMMAND, show::COMMAND];
+pub const COMMANDS: &[Command] = &[check::COMMAND, show::COMMAND, report::COMMAND];
 
 /// Runs `perfctl` with `arguments` (without the program name), writing to `out` and `err`,
 /// and returns the exit status.
@@ -83,7 +86,8 @@ pub fn run(arguments: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -
         }
         Ok(args) => (command.run)(&args, out, err),
         Err(error) => {
-            let _ = writeln!(err, "perfctl {}: {error}\nusage: perfctl {} {}", command.name, command.name, command.usage);
+            let _ =
+                writeln!(err, "perfctl {}: {error}\nusage: perfctl {} {}", command.name, command.name, command.usage);
             EXIT_USAGE
         }
     }

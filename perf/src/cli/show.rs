@@ -16,7 +16,12 @@ pub(super) const COMMAND: Command = Command {
 
 fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let [file] = args.positional.as_slice() else {
-        let _ = writeln!(err, "perfctl config: expected one FILE, found {}; usage: perfctl config {}", args.positional.len(), COMMAND.usage);
+        let _ = writeln!(
+            err,
+            "perfctl config: expected one FILE, found {}; usage: perfctl config {}",
+            args.positional.len(),
+            COMMAND.usage
+        );
         return EXIT_USAGE;
     };
     let options = match args.option("profile") {

@@ -67,6 +67,10 @@ pub enum HealthStatus {
 ///
 /// assert_eq!(Queue { depth: 9, limit: 10 }.health().status(), perf::HealthStatus::Degraded);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a health check: it does not implement `perf::ComponentHealth`",
+    label = "implement `perf::ComponentHealth` for `{Self}`"
+)]
 pub trait ComponentHealth: Send + Sync {
     /// Checks the component and returns its health.
     fn health(&self) -> Health;

@@ -126,7 +126,12 @@ impl<'a> Decoder<'a> {
 
     /// Remembers that `name` must be defined as a `kind`.
     pub(crate) fn reference(&mut self, kind: ReferenceKind, name: &str, node: &Node, key: &str) {
-        self.references.push(Reference { kind, name: name.to_owned(), key: key.to_owned(), origin: node.origin.clone() });
+        self.references.push(Reference {
+            kind,
+            name: name.to_owned(),
+            key: key.to_owned(),
+            origin: node.origin.clone(),
+        });
     }
 }
 
@@ -193,7 +198,8 @@ impl<'n> Fields<'n> {
             let mut known = self.known.clone();
             known.sort_unstable();
             known.dedup();
-            let where_ = if self.path.is_empty() { "at the top level".to_owned() } else { format!("in [{}]", self.path) };
+            let where_ =
+                if self.path.is_empty() { "at the top level".to_owned() } else { format!("in [{}]", self.path) };
             let message = format!("unknown key `{}` {where_}{hint} (known keys: {})", entry.key, known.join(", "));
             cx.error(&entry.key_origin, &self.path_of(&entry.key), message);
         }

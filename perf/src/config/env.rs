@@ -49,7 +49,12 @@ pub(crate) fn add_sources(vars: &[(String, String)], sources: &mut Sources) -> V
 
 /// Builds the override of one variable whose source was added by [`add_sources`]; a malformed
 /// name is reported.
-pub(crate) fn build_override(source: SourceId, name: &str, value: &str, sink: &mut ErrorSink<'_>) -> Option<EnvOverride> {
+pub(crate) fn build_override(
+    source: SourceId,
+    name: &str,
+    value: &str,
+    sink: &mut ErrorSink<'_>,
+) -> Option<EnvOverride> {
     let layer = Layer::Env;
     let rest = &name[PREFIX.len()..];
 

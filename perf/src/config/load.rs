@@ -206,7 +206,9 @@ fn profile_names(text: &str) -> Vec<String> {
     let (table, _) = DeTable::parse_recoverable(text);
     let profiles = table.get_ref().get("profiles").map(|value| value.get_ref().clone());
     match profiles {
-        Some(toml::de::DeValue::Table(profiles)) => profiles.iter().map(|(name, _)| name.get_ref().to_string()).collect(),
+        Some(toml::de::DeValue::Table(profiles)) => {
+            profiles.iter().map(|(name, _)| name.get_ref().to_string()).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -224,7 +226,12 @@ fn read_file(path: &Path) -> Result<String, ConfigErrors> {
     })
 }
 
-fn load_with_profile(name: &str, text: &str, options: &LoadOptions, profile: Option<Selection>) -> Result<Loaded, ConfigErrors> {
+fn load_with_profile(
+    name: &str,
+    text: &str,
+    options: &LoadOptions,
+    profile: Option<Selection>,
+) -> Result<Loaded, ConfigErrors> {
     let mut sources = Sources::default();
     let file = sources.add(Source::new(name, text));
     let vars = options.vars();
@@ -287,7 +294,13 @@ fn add_selection_source(selection: Selection, file: SourceId, sources: &mut Sour
     (selection.name, Origin { source, span, layer: Layer::Base })
 }
 
-fn apply_profile(root: &mut Table, profiles: &[profiles::Profile], name: &str, origin: &Origin, sink: &mut ErrorSink<'_>) -> Option<String> {
+fn apply_profile(
+    root: &mut Table,
+    profiles: &[profiles::Profile],
+    name: &str,
+    origin: &Origin,
+    sink: &mut ErrorSink<'_>,
+) -> Option<String> {
     if !profiles.iter().any(|profile| profile.name == name) {
         let names: Vec<&str> = profiles.iter().map(|profile| profile.name.as_str()).collect();
         let message = format!("unknown profile {name:?}{}", profiles::known_profiles(name, &names));

@@ -33,7 +33,12 @@ pub(crate) fn read(entry: Option<Entry>, sink: &mut ErrorSink<'_>) -> Vec<Profil
     };
     let Value::Table(table) = entry.node.value else {
         let origin = entry.node.origin;
-        sink.push(origin.source, origin.span, "profiles", "profiles: expected a table of profiles, like [profiles.production]".to_owned());
+        sink.push(
+            origin.source,
+            origin.span,
+            "profiles",
+            "profiles: expected a table of profiles, like [profiles.production]".to_owned(),
+        );
         return Vec::new();
     };
 
@@ -42,7 +47,12 @@ pub(crate) fn read(entry: Option<Entry>, sink: &mut ErrorSink<'_>) -> Vec<Profil
         let key = format!("profiles.{}", profile.key);
         let origin = profile.node.origin.clone();
         let Value::Table(mut body) = profile.node.value else {
-            sink.push(origin.source, origin.span, &key, format!("{key}: expected a table of settings, like [{key}.collector]"));
+            sink.push(
+                origin.source,
+                origin.span,
+                &key,
+                format!("{key}: expected a table of settings, like [{key}.collector]"),
+            );
             continue;
         };
         relabel(&mut body, &Layer::Profile(profile.key.as_str().into()));
@@ -51,7 +61,10 @@ pub(crate) fn read(entry: Option<Entry>, sink: &mut ErrorSink<'_>) -> Vec<Profil
             None => None,
             Some(Entry { node: Node { value: Value::String(parent), origin }, .. }) => Some((parent, origin)),
             Some(Entry { node, .. }) => {
-                let message = format!("{key}.extends: expected the name of another profile as a string, found {}", node.type_name());
+                let message = format!(
+                    "{key}.extends: expected the name of another profile as a string, found {}",
+                    node.type_name()
+                );
                 sink.push(node.origin.source, node.origin.span, &format!("{key}.extends"), message);
                 None
             }
@@ -94,7 +107,8 @@ pub(crate) fn check_extends(profiles: &[Profile], sink: &mut ErrorSink<'_>) {
         let owner = profiles.iter().find(|profile| profile.name == first);
         if let Some((_, origin)) = owner.and_then(|profile| profile.extends.as_ref()) {
             let key = format!("profiles.{first}.extends");
-            let message = format!("{key}: profiles extend each other in a cycle: {}; remove one `extends`", path.join(" -> "));
+            let message =
+                format!("{key}: profiles extend each other in a cycle: {}; remove one `extends`", path.join(" -> "));
             sink.push(origin.source, origin.span.clone(), &key, message);
         }
     }

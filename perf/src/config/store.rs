@@ -65,7 +65,11 @@ impl ConfigStore {
         Self::open_with(path.as_ref(), options, false)
     }
 
-    pub(crate) fn open_with(path: &Path, options: LoadOptions, applies_to_runtime: bool) -> Result<ConfigStore, ConfigErrors> {
+    pub(crate) fn open_with(
+        path: &Path,
+        options: LoadOptions,
+        applies_to_runtime: bool,
+    ) -> Result<ConfigStore, ConfigErrors> {
         let loaded = load::load_file(path, &options)?;
         let inner = Inner {
             path: path.to_owned(),

@@ -70,7 +70,12 @@ pub(crate) struct Entry {
 
 impl Node {
     /// Converts a parsed TOML value, reporting integers and floats that do not fit.
-    pub(crate) fn from_toml(value: &Spanned<DeValue<'_>>, source: SourceId, layer: &Layer, sink: &mut ErrorSink<'_>) -> Node {
+    pub(crate) fn from_toml(
+        value: &Spanned<DeValue<'_>>,
+        source: SourceId,
+        layer: &Layer,
+        sink: &mut ErrorSink<'_>,
+    ) -> Node {
         let origin = Origin { source, span: value.span(), layer: layer.clone() };
         if value.span().is_empty() {
             // The parser recovered from a syntax error here, which is already reported.
@@ -81,7 +86,8 @@ impl Node {
             DeValue::Integer(integer) => match i64::from_str_radix(integer.as_str(), integer.radix()) {
                 Ok(number) => Value::Integer(number),
                 Err(_) => {
-                    let message = format!("integer {integer} is out of range; use a value between {} and {}", i64::MIN, i64::MAX);
+                    let message =
+                        format!("integer {integer} is out of range; use a value between {} and {}", i64::MIN, i64::MAX);
                     sink.push(source, value.span(), "", message);
                     Value::Invalid
                 }

@@ -157,7 +157,11 @@ pub(crate) fn ratio(cx: &mut Decoder<'_>, node: &Node, key: &str) -> Option<Rati
     let quantity = quantity_of(cx, node, key, Dimension::Ratio)?;
     let fraction = quantity.base_value();
     if fraction > 1.0 {
-        cx.error(&node.origin, key, format!("{key}: {} is above 100%; expected a percentage from 0% to 100%", node.display()));
+        cx.error(
+            &node.origin,
+            key,
+            format!("{key}: {} is above 100%; expected a percentage from 0% to 100%", node.display()),
+        );
         return None;
     }
     Some(Ratio(fraction))
@@ -203,12 +207,7 @@ pub(crate) fn labels(cx: &mut Decoder<'_>, node: &Node, key: &str) -> Option<BTr
 }
 
 /// Reads a string that must be one of `choices`.
-pub(crate) fn choice(
-    cx: &mut Decoder<'_>,
-    node: &Node,
-    key: &str,
-    choices: &[&'static str],
-) -> Option<&'static str> {
+pub(crate) fn choice(cx: &mut Decoder<'_>, node: &Node, key: &str, choices: &[&'static str]) -> Option<&'static str> {
     let text = string(cx, node, key)?;
     if let Some(found) = choices.iter().find(|choice| **choice == text) {
         return Some(found);
@@ -265,9 +264,8 @@ pub(crate) fn datetime(cx: &mut Decoder<'_>, node: &Node, key: &str) -> Option<S
     };
     let converted = to_system_time(datetime);
     if converted.is_none() {
-        let message = format!(
-            "{key}: {datetime} has no date, time and UTC offset; write all three, like 2026-01-01T00:00:00Z"
-        );
+        let message =
+            format!("{key}: {datetime} has no date, time and UTC offset; write all three, like 2026-01-01T00:00:00Z");
         cx.error(&node.origin, key, message);
     }
     converted
@@ -286,7 +284,8 @@ fn report_rule_errors(cx: &mut Decoder<'_>, node: &Node, key: &str, text: &str, 
 /// returned instead, since offsets within it can no longer be mapped.
 pub(crate) fn string_span(cx: &Decoder<'_>, node: &Node, value: &str, offset: usize) -> Origin {
     let raw = cx.sink.sources.get(node.origin.source).slice(&node.origin.span);
-    let mut prefix = ["'''", "\"\"\"", "'", "\""].iter().find(|quote| raw.starts_with(**quote)).map_or(0, |quote| quote.len());
+    let mut prefix =
+        ["'''", "\"\"\"", "'", "\""].iter().find(|quote| raw.starts_with(**quote)).map_or(0, |quote| quote.len());
     if prefix == 3 {
         prefix += if raw[3..].starts_with("\r\n") { 2 } else { usize::from(raw[3..].starts_with('\n')) };
     }
@@ -294,7 +293,11 @@ pub(crate) fn string_span(cx: &Decoder<'_>, node: &Node, value: &str, offset: us
     let start = node.origin.span.start;
     let exact = raw.get(prefix..).and_then(|inner| inner.get(..value.len())) == Some(value);
     let position = if exact { start + prefix + offset.min(value.len()) } else { start };
-    Origin { source: node.origin.source, span: position..position.max(node.origin.span.end), layer: node.origin.layer.clone() }
+    Origin {
+        source: node.origin.source,
+        span: position..position.max(node.origin.span.end),
+        layer: node.origin.layer.clone(),
+    }
 }
 
 fn to_system_time(datetime: &Datetime) -> Option<SystemTime> {
@@ -304,7 +307,9 @@ fn to_system_time(datetime: &Datetime) -> Option<SystemTime> {
         Offset::Z => 0,
         Offset::Custom { minutes } => i64::from(minutes),
     };
-    let seconds = days * 86_400 + i64::from(time.hour) * 3_600 + i64::from(time.minute) * 60
+    let seconds = days * 86_400
+        + i64::from(time.hour) * 3_600
+        + i64::from(time.minute) * 60
         + i64::from(time.second.unwrap_or(0))
         - offset_minutes * 60;
     let nanos = time.nanosecond.unwrap_or(0);

@@ -136,7 +136,10 @@ fn start_watcher(
         match events {
             Ok(watcher) => return Ok((Box::new(watcher), WatchMode::Events)),
             Err(error) if options.mode == WatchMode::Events => return Err(fail(error)),
-            Err(error) => tracing::warn!("file events unavailable ({error}); polling the configuration every {:?}", options.poll_interval),
+            Err(error) => tracing::warn!(
+                "file events unavailable ({error}); polling the configuration every {:?}",
+                options.poll_interval
+            ),
         }
     }
 

@@ -12,7 +12,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::response::Response;
-use crate::alert::{self, AlertError, AlertStatus, DeliveryRecord, DeliveryStatus, HistoryEvent, Matcher, Muted, Silence};
+use crate::alert::{
+    self, AlertError, AlertStatus, DeliveryRecord, DeliveryStatus, HistoryEvent, Matcher, Muted, Silence,
+};
 
 /// Who an acknowledgement or silence is recorded as when the request names nobody.
 const DEFAULT_ACTOR: &str = "dashboard";
@@ -103,7 +105,8 @@ struct SilenceRequest {
 
 pub(crate) fn list() -> Response {
     let Some(manager) = alert::installed() else {
-        let empty = AlertsReply { installed: false, active: vec![], history: vec![], receivers: vec![], silences: vec![] };
+        let empty =
+            AlertsReply { installed: false, active: vec![], history: vec![], receivers: vec![], silences: vec![] };
         return Response::json(200, &empty);
     };
     let now = SystemTime::now();
@@ -148,7 +151,10 @@ pub(crate) fn silence(body: &[u8]) -> Response {
         _ => {
             return Response::error(
                 400,
-                format!("invalid silence duration {:?}: use a duration from 1s to 7d, such as 15m or 4h", request.duration),
+                format!(
+                    "invalid silence duration {:?}: use a duration from 1s to 7d, such as 15m or 4h",
+                    request.duration
+                ),
             )
         }
     };
@@ -157,7 +163,8 @@ pub(crate) fn silence(body: &[u8]) -> Response {
         return alert_error(AlertError::UnknownAlert(request.id));
     };
 
-    let matchers = status.alert.labels.iter().map(|(name, value)| Matcher::equal(name.clone(), value.clone())).collect();
+    let matchers =
+        status.alert.labels.iter().map(|(name, value)| Matcher::equal(name.clone(), value.clone())).collect();
     let now = manager.clock().now();
     let by = request.by.as_deref().unwrap_or(DEFAULT_ACTOR);
     let silence = Silence::new(matchers, now, now + duration).by(by, request.comment.as_deref().unwrap_or(""));
@@ -173,7 +180,8 @@ fn alert_view(status: AlertStatus, silences: &[Silence]) -> AlertView {
         None => (None, None),
         Some(Muted::Inhibited) => (Some("inhibited"), None),
         Some(Muted::Silenced(ids)) => {
-            let until = silences.iter().filter(|silence| ids.contains(&silence.id)).map(|silence| silence.ends_at).max();
+            let until =
+                silences.iter().filter(|silence| ids.contains(&silence.id)).map(|silence| silence.ends_at).max();
             (Some("silenced"), until.map(unix_ms))
         }
     };

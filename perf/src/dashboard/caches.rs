@@ -111,7 +111,12 @@ impl CacheView {
 
     /// Returns the caches of a snapshot, sorted by name.
     pub fn all(snapshot: &Snapshot) -> Vec<CacheView> {
-        snapshot.collectors.iter().filter(|collector| collector.kind == CACHE_KIND).map(CacheView::from_collector).collect()
+        snapshot
+            .collectors
+            .iter()
+            .filter(|collector| collector.kind == CACHE_KIND)
+            .map(CacheView::from_collector)
+            .collect()
     }
 }
 

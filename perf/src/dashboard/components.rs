@@ -99,7 +99,9 @@ impl ComponentView {
         for view in &mut views {
             view.sites.sort_by(|a, b| a.name.cmp(&b.name));
             view.collectors.sort_by(|a, b| a.name.cmp(&b.name));
-            if let Some(failed) = view.collectors.iter().find(|collector| collector.enabled && collector.error.is_some()) {
+            if let Some(failed) =
+                view.collectors.iter().find(|collector| collector.enabled && collector.error.is_some())
+            {
                 view.health = Some("degraded".to_owned());
                 view.health_detail = Some(format!("collector {} failed", failed.name));
             }

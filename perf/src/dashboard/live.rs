@@ -36,11 +36,12 @@ const KINDS: [EventKind; 8] = [
     EventKind::NotificationFailed,
 ];
 
-/// The frames of one client's event stream, as an endless blocking iterator.
+/// The frames of one client's event stream.
 ///
-/// Each call to `next` waits until there is something to send and returns one frame. The
-/// stream never ends by itself: the server drops it when the client disconnects (a write
-/// fails). Run it on a thread that may block, such as `tokio::task::spawn_blocking`.
+/// [`next_frame`](Self::next_frame) waits a bounded time for the next frame; as an endless
+/// [`Iterator`], `next` waits as long as it takes. The stream never ends by itself: the server
+/// drops it when the client disconnects. Read it on a thread that may block, such as
+/// `tokio::task::spawn_blocking`.
 pub struct EventStream {
     next_id: u64,
     opened: bool,
@@ -102,7 +103,8 @@ impl EventStream {
             self.opened = true;
             let status = collector::state().status();
             self.ticks = status.ticks;
-            let hello = Hello { now_ms: collector::unix_ms(), interval_ms: status.interval_ms, running: status.running };
+            let hello =
+                Hello { now_ms: collector::unix_ms(), interval_ms: status.interval_ms, running: status.running };
             let mut frame = format!("retry: {RETRY_MS}\n").into_bytes();
             frame.extend(self.frame("hello", &hello));
             return Some(frame);
@@ -133,16 +135,34 @@ impl EventStream {
     }
 }
 
-impl Iterator for EventStream {
-    type Item = Vec<u8>;
-
-    fn next(&mut self) -> Option<Vec<u8>> {
+impl EventStream {
+    /// Waits up to `wait` for the next frame. A server calls this in a loop, checking between
+    /// calls whether its client is still there.
+    pub fn next_frame(&mut self, wait: Duration) -> Option<Vec<u8>> {
+        let deadline = Instant::now() + wait;
         loop {
             if let Some(frame) = self.poll() {
                 return Some(frame);
             }
-            if let Some(event) = self.events.recv_timeout(POLL) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            if let Some(event) = self.events.recv_timeout(left.min(POLL)) {
                 return Some(self.event_frame(&event));
+            }
+        }
+    }
+}
+
+impl Iterator for EventStream {
+    type Item = Vec<u8>;
+
+    /// Waits for the next frame, as long as it takes.
+    fn next(&mut self) -> Option<Vec<u8>> {
+        loop {
+            if let Some(frame) = self.next_frame(KEEP_ALIVE) {
+                return Some(frame);
             }
         }
     }

@@ -76,7 +76,9 @@ pub fn handle(request: &Request<'_>) -> Option<Response> {
             cache_control: NO_STORE,
             body: Body::Events(EventStream::new()),
         },
-        "/api/components" => Response::json(200, &components::ComponentsReply { components: ComponentView::all(&crate::snapshot()) }),
+        "/api/components" => {
+            Response::json(200, &components::ComponentsReply { components: ComponentView::all(&crate::snapshot()) })
+        }
         "/api/caches" => Response::json(200, &CachesReply { caches: CacheView::all(&crate::snapshot()) }),
         "/api/toggle" => toggle::respond(request.body),
         "/api/alerts" => alerts::list(),

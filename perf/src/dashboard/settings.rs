@@ -78,7 +78,8 @@ const NOT_EDITABLE: [&str; 2] = ["metric", "kind"];
 pub(crate) fn show() -> Response {
     let store = config::store();
     let settings = config::current();
-    let thresholds = settings.thresholds.iter().flat_map(|(name, threshold)| threshold_fields(name, threshold)).collect();
+    let thresholds =
+        settings.thresholds.iter().flat_map(|(name, threshold)| threshold_fields(name, threshold)).collect();
 
     let snapshot = crate::snapshot();
     let mut toggles: Vec<Toggle> = super::ComponentView::all(&snapshot)
@@ -118,12 +119,12 @@ pub(crate) fn show() -> Response {
 pub(crate) fn set_threshold(body: &[u8]) -> Response {
     let request: ThresholdRequest = match serde_json::from_slice(body) {
         Ok(request) => request,
-        Err(error) => {
-            return Response::error(
-                400,
-                format!("invalid threshold change: {error}; expected {{\"threshold\": NAME, \"field\": KEY, \"value\": TEXT}}"),
-            )
-        }
+        Err(error) => return Response::error(
+            400,
+            format!(
+                "invalid threshold change: {error}; expected {{\"threshold\": NAME, \"field\": KEY, \"value\": TEXT}}"
+            ),
+        ),
     };
     if config::store().is_none() {
         return no_file();
@@ -133,10 +134,17 @@ pub(crate) fn set_threshold(body: &[u8]) -> Response {
             let value = settings
                 .thresholds
                 .get(&request.threshold)
-                .and_then(|threshold| threshold_fields(&request.threshold, threshold).into_iter().find(|field| field.field == request.field))
+                .and_then(|threshold| {
+                    threshold_fields(&request.threshold, threshold)
+                        .into_iter()
+                        .find(|field| field.field == request.field)
+                })
                 .map_or_else(|| request.value.clone(), |field| field.value);
             tracing::info!(threshold = %request.threshold, field = %request.field, %value, "perf dashboard: threshold changed");
-            Response::json(200, &serde_json::json!({ "threshold": request.threshold, "field": request.field, "value": value }))
+            Response::json(
+                200,
+                &serde_json::json!({ "threshold": request.threshold, "field": request.field, "value": value }),
+            )
         }
         Err(errors) => rejected(&errors),
     }
@@ -145,13 +153,16 @@ pub(crate) fn set_threshold(body: &[u8]) -> Response {
 pub(crate) fn set_profile(body: &[u8]) -> Response {
     let request: ProfileRequest = match serde_json::from_slice(body) {
         Ok(request) => request,
-        Err(error) => return Response::error(400, format!("invalid profile change: {error}; expected {{\"profile\": NAME}}")),
+        Err(error) => {
+            return Response::error(400, format!("invalid profile change: {error}; expected {{\"profile\": NAME}}"))
+        }
     };
     let Some(store) = config::store() else { return no_file() };
     let path = store.path().to_owned();
     let known = profiles(&path);
     if !known.contains(&request.profile) {
-        let message = format!("unknown profile {:?}; the file {} defines {}", request.profile, path.display(), list(&known));
+        let message =
+            format!("unknown profile {:?}; the file {} defines {}", request.profile, path.display(), list(&known));
         return Response::json(422, &RejectedReply { error: message, errors: Vec::new() });
     }
     match config::init(&path, LoadOptions::new().profile(&request.profile)) {
@@ -187,7 +198,9 @@ fn threshold_fields(name: &str, threshold: &config::Threshold) -> Vec<ThresholdF
     let kind = fields.get("kind").map(text).unwrap_or_default();
     fields
         .iter()
-        .filter(|(key, value)| !NOT_EDITABLE.contains(&key.as_str()) && !value.is_null() && !value.is_object() && !value.is_array())
+        .filter(|(key, value)| {
+            !NOT_EDITABLE.contains(&key.as_str()) && !value.is_null() && !value.is_object() && !value.is_array()
+        })
         .map(|(key, value)| ThresholdField {
             threshold: name.to_owned(),
             field: key.clone(),

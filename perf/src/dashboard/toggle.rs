@@ -86,7 +86,10 @@ pub(crate) fn respond(body: &[u8]) -> Response {
         let collector = request.collector.as_deref().unwrap_or_default();
         let result = if enabled { plugin::enable(collector) } else { plugin::disable(collector) };
         if result.is_err() {
-            return Response::error(404, format!("no collector is named {collector:?}; GET /api/components lists them"));
+            return Response::error(
+                404,
+                format!("no collector is named {collector:?}; GET /api/components lists them"),
+            );
         }
         1
     };

@@ -48,13 +48,14 @@ pub(crate) fn compare(snapshot: &Snapshot, now: SystemTime) {
         if previous.as_deref() == Some(state.as_str()) {
             continue;
         }
-        let score = collector.samples.iter().find(|sample| sample.name == "cache_health_score").and_then(|sample| {
-            match sample.value {
+        let score =
+            collector.samples.iter().find(|sample| sample.name == "cache_health_score").and_then(|sample| match sample
+                .value
+            {
                 MetricValue::FloatGauge(score) => Some(score),
                 MetricValue::Gauge(score) => Some(score as f64),
                 _ => None,
-            }
-        });
+            });
         let severity = match state.as_str() {
             "critical" => Severity::Critical,
             "degraded" => Severity::Warning,

@@ -41,9 +41,9 @@ pub(crate) fn write_atomic_through(
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{} does not name a file", path.display())))?;
+    let file_name = path.file_name().ok_or_else(|| {
+        io::Error::new(io::ErrorKind::InvalidInput, format!("{} does not name a file", path.display()))
+    })?;
 
     let temporary = temporary_path(folder, &file_name.to_string_lossy());
     let mut file = OpenOptions::new()
@@ -54,8 +54,9 @@ pub(crate) fn write_atomic_through(
 
     let written = write_and_sync(&mut file, bytes, wrap, &temporary);
     drop(file);
-    let renamed =
-        written.and_then(|()| fs::rename(&temporary, path).map_err(|error| context(error, "rename the temporary file to", path)));
+    let renamed = written.and_then(|()| {
+        fs::rename(&temporary, path).map_err(|error| context(error, "rename the temporary file to", path))
+    });
     if let Err(error) = renamed {
         let _ = fs::remove_file(&temporary);
         return Err(error);
@@ -126,7 +127,8 @@ mod tests {
     }
 
     fn leftovers(folder: &Path) -> Vec<String> {
-        let names = fs::read_dir(folder).unwrap().map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned());
+        let names =
+            fs::read_dir(folder).unwrap().map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned());
         names.filter(|name| name.ends_with(".tmp")).collect()
     }
 
@@ -146,7 +148,8 @@ mod tests {
         let path = folder.path().join("out.json");
         write_atomic(&path, b"previous export").unwrap();
 
-        let error = write_atomic_through(&path, &[b'x'; 64 * 1024], |file| Box::new(FullDisk { file, room: 1000 })).unwrap_err();
+        let error = write_atomic_through(&path, &[b'x'; 64 * 1024], |file| Box::new(FullDisk { file, room: 1000 }))
+            .unwrap_err();
 
         assert_eq!(error.kind(), io::ErrorKind::StorageFull);
         assert!(error.to_string().contains("failed to write"), "{error}");

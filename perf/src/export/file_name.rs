@@ -26,7 +26,9 @@ pub enum TemplateError {
         field: String,
     },
     /// `%s` is directly followed by another field, so names could not be split again.
-    #[error("file name template {0:?} has %s directly followed by another field; put a separator after %s, as in %s-%3f")]
+    #[error(
+        "file name template {0:?} has %s directly followed by another field; put a separator after %s, as in %s-%3f"
+    )]
     AmbiguousEpochSeconds(String),
     /// The template is empty, names a folder, or contains a path separator.
     #[error("file name template {0:?} is not a file name; give a name such as perf-%Y%m%dT%H%M%SZ.json, and the folder separately")]
@@ -73,7 +75,8 @@ impl FileNameTemplate {
     /// assert!(!template.matches("perf-latest.json"));
     /// ```
     pub fn parse(template: &str) -> Result<Self, TemplateError> {
-        let invalid_name = template.is_empty() || template == "." || template == ".." || template.contains(['/', '\\', '\0']);
+        let invalid_name =
+            template.is_empty() || template == "." || template == ".." || template.contains(['/', '\\', '\0']);
         if invalid_name {
             return Err(TemplateError::NotAFileName(template.to_owned()));
         }
@@ -112,7 +115,8 @@ impl FileNameTemplate {
         if !literal.is_empty() {
             tokens.push(Token::Literal(literal));
         }
-        let ambiguous = tokens.windows(2).any(|pair| matches!(pair, [Token::Field(Field::EpochSeconds), Token::Field(_)]));
+        let ambiguous =
+            tokens.windows(2).any(|pair| matches!(pair, [Token::Field(Field::EpochSeconds), Token::Field(_)]));
         if ambiguous {
             return Err(TemplateError::AmbiguousEpochSeconds(template.to_owned()));
         }
@@ -318,7 +322,10 @@ mod tests {
 
     #[test]
     fn path_is_rejected() {
-        assert_eq!(FileNameTemplate::parse("out/perf.json").unwrap_err(), TemplateError::NotAFileName("out/perf.json".into()));
+        assert_eq!(
+            FileNameTemplate::parse("out/perf.json").unwrap_err(),
+            TemplateError::NotAFileName("out/perf.json".into())
+        );
         assert!(FileNameTemplate::parse("").is_err());
     }
 }

@@ -36,7 +36,13 @@ impl Default for DashboardOptions {
 /// assert!(dashboard["panels"].as_array().unwrap().len() > 5);
 /// ```
 pub fn dashboard(options: &DashboardOptions) -> Value {
-    let metric = |name: &str| if options.namespace.is_empty() { name.to_owned() } else { format!("{}_{name}", options.namespace) };
+    let metric = |name: &str| {
+        if options.namespace.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}_{name}", options.namespace)
+        }
+    };
     let calls = metric("calls_total");
     let errors = metric("call_errors_total");
     let duration = metric("call_duration_seconds_bucket");
@@ -71,18 +77,25 @@ pub fn dashboard(options: &DashboardOptions) -> Value {
     panels.push(layout.timeseries(
         "Errors by kind",
         "reqps",
-        vec![target(&format!("sum by (job, function, kind) (rate({errors}{{{sites}}}[$__rate_interval]))"), "{{function}}: {{kind}}")],
+        vec![target(
+            &format!("sum by (job, function, kind) (rate({errors}{{{sites}}}[$__rate_interval]))"),
+            "{{function}}: {{kind}}",
+        )],
     ));
     panels.push(layout.timeseries(
         "Latency p50 and p99",
         "s",
         vec![
             target(
-                &format!("histogram_quantile(0.5, sum by ({by_site}, le) (rate({duration}{{{sites}}}[$__rate_interval])))"),
+                &format!(
+                    "histogram_quantile(0.5, sum by ({by_site}, le) (rate({duration}{{{sites}}}[$__rate_interval])))"
+                ),
                 "p50 {{function}} ({{job}})",
             ),
             target(
-                &format!("histogram_quantile(0.99, sum by ({by_site}, le) (rate({duration}{{{sites}}}[$__rate_interval])))"),
+                &format!(
+                    "histogram_quantile(0.99, sum by ({by_site}, le) (rate({duration}{{{sites}}}[$__rate_interval])))"
+                ),
                 "p99 {{function}} ({{job}})",
             ),
         ],
@@ -107,19 +120,28 @@ pub fn dashboard(options: &DashboardOptions) -> Value {
     panels.push(layout.timeseries(
         "Lookups by result",
         "reqps",
-        vec![target(&format!("sum by (job, cache, result) (rate({gets}{{{cache}}}[$__rate_interval]))"), "{{result}} ({{job}})")],
+        vec![target(
+            &format!("sum by (job, cache, result) (rate({gets}{{{cache}}}[$__rate_interval]))"),
+            "{{result}} ({{job}})",
+        )],
     ));
     panels.push(layout.timeseries(
         "Evictions by cause",
         "reqps",
-        vec![target(&format!("sum by (job, cache, cause) (rate({evictions}{{{cache}}}[$__rate_interval]))"), "{{cause}} ({{job}})")],
+        vec![target(
+            &format!("sum by (job, cache, cause) (rate({evictions}{{{cache}}}[$__rate_interval]))"),
+            "{{cause}} ({{job}})",
+        )],
     ));
     panels.push(layout.timeseries(
         "Size",
         "short",
         vec![
             target(&format!("sum by (job, cache) ({}{{{cache}}})", metric("cache_size")), "entries ({{job}})"),
-            target(&format!("sum by (job, cache) ({}{{{cache}}})", metric("cache_weighted_size")), "weighted ({{job}})"),
+            target(
+                &format!("sum by (job, cache) ({}{{{cache}}})", metric("cache_weighted_size")),
+                "weighted ({{job}})",
+            ),
         ],
     ));
     panels.push(layout.timeseries(
@@ -132,7 +154,10 @@ pub fn dashboard(options: &DashboardOptions) -> Value {
     panels.push(layout.timeseries(
         "Export runs by result",
         "short",
-        vec![target(&format!("sum by (job, export, result) (increase({export_runs}{{job=~\"$job\"}}[$__rate_interval]))"), "{{export}} {{result}} ({{job}})")],
+        vec![target(
+            &format!("sum by (job, export, result) (increase({export_runs}{{job=~\"$job\"}}[$__rate_interval]))"),
+            "{{export}} {{result}} ({{job}})",
+        )],
     ));
 
     json!({
@@ -262,7 +287,8 @@ mod tests {
     #[test]
     fn panel_ids_are_unique() {
         let dashboard = dashboard(&DashboardOptions::default());
-        let mut ids: Vec<u64> = dashboard["panels"].as_array().unwrap().iter().map(|panel| panel["id"].as_u64().unwrap()).collect();
+        let mut ids: Vec<u64> =
+            dashboard["panels"].as_array().unwrap().iter().map(|panel| panel["id"].as_u64().unwrap()).collect();
         let count = ids.len();
         ids.dedup();
         assert_eq!(ids.len(), count);
@@ -282,7 +308,8 @@ mod tests {
     #[test]
     fn cache_row_repeats_per_cache() {
         let dashboard = dashboard(&DashboardOptions::default());
-        let rows: Vec<&Value> = dashboard["panels"].as_array().unwrap().iter().filter(|panel| panel["type"] == "row").collect();
+        let rows: Vec<&Value> =
+            dashboard["panels"].as_array().unwrap().iter().filter(|panel| panel["type"] == "row").collect();
         assert_eq!(rows.iter().filter(|row| row["repeat"] == "cache").count(), 1);
     }
 }

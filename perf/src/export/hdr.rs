@@ -57,8 +57,9 @@ pub fn encode_histogram(buckets: &Buckets) -> String {
 /// at its highest equivalent value; one made by this crate decodes exactly.
 pub fn decode_histogram(blob: &str) -> Result<Buckets, HistogramDecodeError> {
     let bytes = STANDARD.decode(blob.trim())?;
-    let hdr: hdrhistogram::Histogram<u64> =
-        Deserializer::new().deserialize(&mut bytes.as_slice()).map_err(|error| HistogramDecodeError::Hdr(format!("{error:?}")))?;
+    let hdr: hdrhistogram::Histogram<u64> = Deserializer::new()
+        .deserialize(&mut bytes.as_slice())
+        .map_err(|error| HistogramDecodeError::Hdr(format!("{error:?}")))?;
 
     let mut counts: Vec<(u16, u64)> = Vec::new();
     for value in hdr.iter_recorded() {

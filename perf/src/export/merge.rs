@@ -52,7 +52,9 @@ pub fn merge(snapshots: &[Snapshot]) -> Snapshot {
         for metric in &snapshot.metrics {
             let key = (metric.name.clone(), metric.labels.clone().into_iter().collect());
             match metrics.get_mut(&key) {
-                Some(merged) => merge_value(&mut merged.value, &mut merged.histogram, &metric.value, metric.histogram.as_ref()),
+                Some(merged) => {
+                    merge_value(&mut merged.value, &mut merged.histogram, &metric.value, metric.histogram.as_ref())
+                }
                 None => {
                     metrics.insert(key, metric.clone());
                 }
@@ -106,7 +108,12 @@ fn merge_site(merged: &mut SiteSnapshot, other: &SiteSnapshot) {
 
 /// Adds `other` into a metric or sample value of the same kind. Values of different kinds are
 /// left as they are: the first snapshot's kind wins.
-fn merge_value(value: &mut MetricValue, histogram: &mut Option<Buckets>, other: &MetricValue, other_histogram: Option<&Buckets>) {
+fn merge_value(
+    value: &mut MetricValue,
+    histogram: &mut Option<Buckets>,
+    other: &MetricValue,
+    other_histogram: Option<&Buckets>,
+) {
     match (value, other) {
         (MetricValue::Counter(total), MetricValue::Counter(more)) => *total = total.saturating_add(*more),
         (MetricValue::Gauge(total), MetricValue::Gauge(more)) => *total = total.saturating_add(*more),
@@ -124,9 +131,12 @@ fn merge_value(value: &mut MetricValue, histogram: &mut Option<Buckets>, other: 
 
 fn merge_collector(merged: &mut CollectorSnapshot, other: &CollectorSnapshot) {
     for sample in &other.samples {
-        let found = merged.samples.iter_mut().find(|merged| merged.name == sample.name && merged.labels == sample.labels);
+        let found =
+            merged.samples.iter_mut().find(|merged| merged.name == sample.name && merged.labels == sample.labels);
         match found {
-            Some(Sample { value, histogram, .. }) => merge_value(value, histogram, &sample.value, sample.histogram.as_ref()),
+            Some(Sample { value, histogram, .. }) => {
+                merge_value(value, histogram, &sample.value, sample.histogram.as_ref())
+            }
             None => merged.samples.push(sample.clone()),
         }
     }
@@ -156,11 +166,8 @@ fn merge_summaries(left: Option<Distribution>, right: Option<Distribution>) -> O
         (left, right) => return left.or(right),
     };
     let count = left.count.saturating_add(right.count);
-    let mean = if count == 0 {
-        0.0
-    } else {
-        (left.mean * left.count as f64 + right.mean * right.count as f64) / count as f64
-    };
+    let mean =
+        if count == 0 { 0.0 } else { (left.mean * left.count as f64 + right.mean * right.count as f64) / count as f64 };
     Some(Distribution {
         count,
         min: left.min.min(right.min),

@@ -169,7 +169,8 @@ pub fn recommended(namespace: &str) -> RuleGroup {
         labels: BTreeMap::from([("severity".to_owned(), "warning".to_owned())]),
         annotations: BTreeMap::from([(
             "summary".to_owned(),
-            "Scheduled export {{ $labels.export }} failed {{ $value }} times in a row; the previous file is kept".to_owned(),
+            "Scheduled export {{ $labels.export }} failed {{ $value }} times in a row; the previous file is kept"
+                .to_owned(),
         )]),
         ..AlertRule::default()
     });
@@ -315,7 +316,8 @@ mod tests {
 
     #[test]
     fn empty_expression_is_rejected() {
-        let group = RuleGroup { name: "g".into(), interval: None, rules: vec![AlertRule { expr: " ".into(), ..rule("A") }] };
+        let group =
+            RuleGroup { name: "g".into(), interval: None, rules: vec![AlertRule { expr: " ".into(), ..rule("A") }] };
         assert_eq!(render_rule_file(&[group]).unwrap_err(), RuleError::EmptyExpression("A".into()));
     }
 }

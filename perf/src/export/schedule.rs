@@ -345,8 +345,10 @@ mod tests {
     }
 
     fn files(folder: &Path) -> Vec<String> {
-        let mut names: Vec<String> =
-            fs::read_dir(folder).unwrap().map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> = fs::read_dir(folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         names.sort();
         names
     }
@@ -412,7 +414,10 @@ mod tests {
         let newest = exporter.run_once().unwrap();
 
         let newest = newest.file_name().unwrap().to_string_lossy().into_owned();
-        assert_eq!(files(folder.path()), vec!["notes.txt".to_owned(), "snap-20010909T014602000.json".to_owned(), newest]);
+        assert_eq!(
+            files(folder.path()),
+            vec!["notes.txt".to_owned(), "snap-20010909T014602000.json".to_owned(), newest]
+        );
     }
 
     #[test]
@@ -431,7 +436,10 @@ mod tests {
 
         full.store(true, Ordering::SeqCst);
         let error = exporter.run_once().unwrap_err();
-        assert!(matches!(&error, ExportError::Write { source, .. } if source.kind() == io::ErrorKind::StorageFull), "{error}");
+        assert!(
+            matches!(&error, ExportError::Write { source, .. } if source.kind() == io::ErrorKind::StorageFull),
+            "{error}"
+        );
         assert_eq!(fs::read(&path).unwrap(), previous, "the previous export is intact");
         assert_eq!(files(folder.path()), vec!["latest.json".to_owned()], "no temporary file is left");
 
@@ -449,7 +457,10 @@ mod tests {
     #[test]
     fn interval_below_a_second_is_rejected() {
         let folder = tempfile::tempdir().unwrap();
-        let result = Exporter::new(ScheduledExport { interval: Duration::from_millis(10), ..options("unit-interval", folder.path()) });
+        let result = Exporter::new(ScheduledExport {
+            interval: Duration::from_millis(10),
+            ..options("unit-interval", folder.path())
+        });
         assert!(matches!(result, Err(ScheduleError::Interval(_))));
     }
 }

@@ -140,7 +140,12 @@ impl Handler {
             Err(response) => return response,
         };
 
-        let page_request = dashboard::Request { method: request.method, path: route, query: request.query.unwrap_or(""), body: request.body };
+        let page_request = dashboard::Request {
+            method: request.method,
+            path: route,
+            query: request.query.unwrap_or(""),
+            body: request.body,
+        };
         let mut response = match dashboard::handle(&page_request) {
             Some(page) => from_dashboard(page),
             None => routes::dispatch(&self.exposition, route, request),
@@ -178,10 +183,14 @@ impl Handler {
         };
         if !self.base_path.is_empty() && request.path == self.base_path {
             // The page loads its files by relative paths, which need the trailing slash.
-            return Err(Response::new(308, "text/plain; charset=utf-8", Vec::new()).with_header("location", format!("{}/", self.base_path)));
+            return Err(Response::new(308, "text/plain; charset=utf-8", Vec::new())
+                .with_header("location", format!("{}/", self.base_path)));
         }
         if request.body_length > self.max_body_bytes {
-            let message = format!("request body of {} bytes is over the limit of {} bytes", request.body_length, self.max_body_bytes);
+            let message = format!(
+                "request body of {} bytes is over the limit of {} bytes",
+                request.body_length, self.max_body_bytes
+            );
             return Err(Response::error(413, &message));
         }
         if let Some(token) = &self.bearer_token {
@@ -219,7 +228,10 @@ fn from_dashboard(page: dashboard::Response) -> Response {
         dashboard::Body::Static(bytes) => bytes.to_vec(),
         dashboard::Body::Bytes(bytes) => bytes,
         dashboard::Body::Events(_) => {
-            return Response::error(501, "this server cannot stream server-sent events; it should call Handler::events first")
+            return Response::error(
+                501,
+                "this server cannot stream server-sent events; it should call Handler::events first",
+            )
         }
     };
     Response::new(page.status, page.content_type, body).with_header("cache-control", page.cache_control)

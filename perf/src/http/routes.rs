@@ -66,7 +66,9 @@ fn snapshot(query: &Query<'_>) -> Result<Response, String> {
 
 fn export(exposition: &Exposition, query: &Query<'_>) -> Result<Response, String> {
     query.expect_only(&["format"])?;
-    let name = query.get("format").ok_or("missing query parameter format; use ?format=json, csv, prometheus or openmetrics")?;
+    let name = query
+        .get("format")
+        .ok_or("missing query parameter format; use ?format=json, csv, prometheus or openmetrics")?;
     let format: Format = name.parse().map_err(|error: export::UnknownFormat| error.to_string())?;
     let body = format.render(&crate::snapshot(), exposition);
     Ok(Response::new(200, format.content_type(), body))
@@ -86,7 +88,8 @@ impl<'a> Query<'a> {
         let mut pairs = Vec::new();
         for pair in query.unwrap_or_default().split('&').filter(|pair| !pair.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = percent_decode(value).ok_or_else(|| format!("query parameter {key} has an invalid percent-encoding: {value}"))?;
+            let value = percent_decode(value)
+                .ok_or_else(|| format!("query parameter {key} has an invalid percent-encoding: {value}"))?;
             if pairs.iter().any(|(seen, _)| *seen == key) {
                 return Err(format!("query parameter {key} is given twice; give it once"));
             }
@@ -226,7 +229,10 @@ mod tests {
         let denied = handler.handle(&Request::new("GET", "/metrics"));
         assert_eq!(denied.status, 401);
         assert_eq!(denied.header("www-authenticate"), Some("Bearer realm=\"perf\""));
-        assert_eq!(handler.handle(&Request::new("GET", "/metrics").header("Authorization", "Bearer s3cret")).status, 200);
+        assert_eq!(
+            handler.handle(&Request::new("GET", "/metrics").header("Authorization", "Bearer s3cret")).status,
+            200
+        );
         assert_eq!(handler.handle(&Request::new("GET", "/healthz")).status, 200);
     }
 
@@ -249,7 +255,8 @@ mod tests {
     #[test]
     fn metrics_negotiates_openmetrics() {
         let handler = Handler::new(HttpOptions::default()).unwrap();
-        let response = handler.handle(&Request::new("GET", "/metrics").header("Accept", "application/openmetrics-text; version=1.0.0"));
+        let response = handler
+            .handle(&Request::new("GET", "/metrics").header("Accept", "application/openmetrics-text; version=1.0.0"));
         assert_eq!(response.header("content-type"), Some(crate::export::openmetrics::CONTENT_TYPE));
         assert!(response.body.ends_with(b"# EOF\n"));
     }

@@ -39,6 +39,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// Event frames buffered for a client that reads slowly; the stream waits when they are full.
 const EVENT_BUFFER: usize = 64;
 
+/// How often an event stream without frames checks that its client is still connected.
+const EVENT_CHECK: Duration = Duration::from_millis(500);
+
 type Body = BoxBody<Bytes, Infallible>;
 
 /// A running server. Dropping it (or [`shutdown`](Self::shutdown)) stops it.
@@ -131,7 +134,12 @@ impl Drop for Server {
     }
 }
 
-async fn accept_loop(listener: std::net::TcpListener, handler: Arc<Handler>, limits: Limits, mut stopped: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: std::net::TcpListener,
+    handler: Arc<Handler>,
+    limits: Limits,
+    mut stopped: watch::Receiver<bool>,
+) {
     let listener = match tokio::net::TcpListener::from_std(listener) {
         Ok(listener) => listener,
         Err(error) => {
@@ -172,9 +180,13 @@ async fn accept_loop(listener: std::net::TcpListener, handler: Arc<Handler>, lim
     }
 
     drop(listener);
-    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async { while connections.join_next().await.is_some() {} }).await;
+    let drained =
+        tokio::time::timeout(SHUTDOWN_GRACE, async { while connections.join_next().await.is_some() {} }).await;
     if drained.is_err() {
-        tracing::warn!(open = connections.len(), "perf HTTP endpoint closed connections still open after the grace period");
+        tracing::warn!(
+            open = connections.len(),
+            "perf HTTP endpoint closed connections still open after the grace period"
+        );
     }
 }
 
@@ -209,7 +221,11 @@ async fn serve_connection(
     }
 }
 
-async fn respond(request: hyper::Request<Incoming>, handler: Arc<Handler>, limits: Limits) -> Result<hyper::Response<Body>, Infallible> {
+async fn respond(
+    request: hyper::Request<Incoming>,
+    handler: Arc<Handler>,
+    limits: Limits,
+) -> Result<hyper::Response<Body>, Infallible> {
     let deadline = tokio::time::Instant::now() + limits.request_timeout;
     let (parts, body) = request.into_parts();
 
@@ -220,7 +236,9 @@ async fn respond(request: hyper::Request<Incoming>, handler: Arc<Handler>, limit
             let message = format!("request body is over the limit of {} bytes", limits.max_body_bytes);
             return Ok(into_hyper(Response::error(413, &message)));
         }
-        Ok(Err(error)) => return Ok(into_hyper(Response::error(400, &format!("failed to read the request body: {error}")))),
+        Ok(Err(error)) => {
+            return Ok(into_hyper(Response::error(400, &format!("failed to read the request body: {error}"))))
+        }
         Err(_) => {
             let message = format!("request body not received within {:?}", limits.request_timeout);
             return Ok(into_hyper(Response::error(408, &message)));
@@ -228,7 +246,8 @@ async fn respond(request: hyper::Request<Incoming>, handler: Arc<Handler>, limit
     };
 
     let method = parts.method.as_str().to_owned();
-    let target = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |target| target.as_str().to_owned());
+    let target =
+        parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |target| target.as_str().to_owned());
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
@@ -250,7 +269,10 @@ async fn respond(request: hyper::Request<Incoming>, handler: Arc<Handler>, limit
             Response::error(500, "the handler failed; the server log has the details")
         }
         Err(_) => {
-            let message = format!("response not ready within {:?}; try again, or raise the request timeout", limits.request_timeout);
+            let message = format!(
+                "response not ready within {:?}; try again, or raise the request timeout",
+                limits.request_timeout
+            );
             Response::error(503, &message)
         }
     };
@@ -279,12 +301,14 @@ fn into_hyper(response: Response) -> hyper::Response<Body> {
 }
 
 /// Streams the dashboard's events: a blocking-pool thread reads the stream and sends each frame
-/// into a channel that the response body drains. When the client goes away, hyper drops the
-/// body, the next send fails and the thread ends.
+/// into a channel that the response body drains. When the client goes away (or the server
+/// stops), hyper drops the body and the thread ends within [`EVENT_CHECK`].
 fn event_response(stream: EventStream) -> hyper::Response<Body> {
     let (sender, receiver) = mpsc::channel::<Bytes>(EVENT_BUFFER);
+    let mut stream = stream;
     tokio::task::spawn_blocking(move || {
-        for frame in stream {
+        while !sender.is_closed() {
+            let Some(frame) = stream.next_frame(EVENT_CHECK) else { continue };
             if sender.blocking_send(Bytes::from(frame)).is_err() {
                 break;
             }

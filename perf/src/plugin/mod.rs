@@ -94,5 +94,3 @@ pub trait Collector: Send + Sync {
         None
     }
 }
-
-

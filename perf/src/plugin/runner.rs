@@ -109,7 +109,13 @@ impl Runner {
     ///
     /// `settle` sees each outcome as soon as it is known, before the next batch can start, so
     /// that a job that failed can be marked before anyone runs it again.
-    pub(crate) fn run_all<J, T, F, S>(&self, jobs: Vec<J>, budgets: &[Duration], call: F, mut settle: S) -> Vec<Outcome<T>>
+    pub(crate) fn run_all<J, T, F, S>(
+        &self,
+        jobs: Vec<J>,
+        budgets: &[Duration],
+        call: F,
+        mut settle: S,
+    ) -> Vec<Outcome<T>>
     where
         J: Send + Sync + 'static,
         T: Send + 'static,
@@ -149,12 +155,8 @@ impl Runner {
                     outcomes[index] = Some(outcome);
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    let claim = batch.claims[next].compare_exchange(
-                        UNCLAIMED,
-                        CANCELLED,
-                        Ordering::AcqRel,
-                        Ordering::Acquire,
-                    );
+                    let claim =
+                        batch.claims[next].compare_exchange(UNCLAIMED, CANCELLED, Ordering::AcqRel, Ordering::Acquire);
                     let outcome = match claim {
                         Ok(_) => Outcome::NotRun(format!(
                             "the {} worker did not start it within its budget of {:?}",

@@ -87,10 +87,8 @@ pub(crate) fn collect_all() -> Vec<CollectorSnapshot> {
 
 /// Runs the [`Collector::tick`](super::Collector::tick) of every enabled collector.
 pub(crate) fn tick_all(now_ms: u64) {
-    let runnable: Vec<Arc<Entry>> = registry::entries()
-        .into_iter()
-        .filter(|entry| entry.is_enabled() && !entry.ticking.is_running())
-        .collect();
+    let runnable: Vec<Arc<Entry>> =
+        registry::entries().into_iter().filter(|entry| entry.is_enabled() && !entry.ticking.is_running()).collect();
     let budgets: Vec<Duration> = runnable.iter().map(|entry| budget(entry)).collect();
     let tick = move |entry: &Arc<Entry>| {
         if !entry.is_enabled() {

@@ -78,7 +78,11 @@ pub fn fetch(base_url: &str, token: Option<&str>, period: Duration) -> Result<Re
     Ok(input)
 }
 
-fn get_json<T: for<'de> Deserialize<'de>>(agent: &ureq::Agent, url: &str, token: Option<&str>) -> Result<T, FetchError> {
+fn get_json<T: for<'de> Deserialize<'de>>(
+    agent: &ureq::Agent,
+    url: &str,
+    token: Option<&str>,
+) -> Result<T, FetchError> {
     let request_error = |source| FetchError::Request { url: url.to_owned(), source: Box::new(source) };
     let mut request = agent.get(url).header("Accept", "application/json");
     if let Some(token) = token {

@@ -220,7 +220,9 @@ fn caches_section(html: &mut String, input: &ReportInput) {
     for cache in &caches {
         let state = cache.state.as_deref().unwrap_or("–");
         let size = match (cache.size, cache.capacity) {
-            (Some(size), Some(capacity)) => format!("{} / {}", format::count(size as f64), format::count(capacity as f64)),
+            (Some(size), Some(capacity)) => {
+                format!("{} / {}", format::count(size as f64), format::count(capacity as f64))
+            }
             (Some(size), None) => format::count(size as f64),
             _ => "–".to_owned(),
         };

@@ -29,7 +29,13 @@ pub(crate) struct Line<'a> {
 }
 
 /// Draws time series between `from_ms` and `to_ms`, with `label` formatting the y axis.
-pub(crate) fn line_chart(title: &str, lines: &[Line<'_>], from_ms: u64, to_ms: u64, label: fn(f64) -> String) -> String {
+pub(crate) fn line_chart(
+    title: &str,
+    lines: &[Line<'_>],
+    from_ms: u64,
+    to_ms: u64,
+    label: fn(f64) -> String,
+) -> String {
     let height = 180.0;
     let plot_width = WIDTH - LEFT - RIGHT;
     let plot_height = height - TOP - BOTTOM;
@@ -157,7 +163,11 @@ pub(crate) fn bar_chart(title: &str, bars: &[Bar<'_>], maximum: f64, label: fn(f
         );
     }
     if bars.is_empty() {
-        let _ = write!(svg, r#"<text x="{}" y="18" text-anchor="middle" class="empty">nothing to compare</text>"#, WIDTH / 2.0);
+        let _ = write!(
+            svg,
+            r#"<text x="{}" y="18" text-anchor="middle" class="empty">nothing to compare</text>"#,
+            WIDTH / 2.0
+        );
     }
     svg.push_str("</svg>");
     format!(r#"<figure class="chart"><figcaption><strong>{}</strong></figcaption>{svg}</figure>"#, escape(title))

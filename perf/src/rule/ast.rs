@@ -170,11 +170,16 @@ impl Expr {
     /// Returns `true` when both expressions are the same apart from where they were written.
     pub fn same_as(&self, other: &Expr) -> bool {
         match (&self.kind, &other.kind) {
-            (ExprKind::Number(a), ExprKind::Number(b)) => a.dimension() == b.dimension() && a.base_value() == b.base_value(),
+            (ExprKind::Number(a), ExprKind::Number(b)) => {
+                a.dimension() == b.dimension() && a.base_value() == b.base_value()
+            }
             (ExprKind::Selector(a), ExprKind::Selector(b)) => {
                 a.metric == b.metric
                     && a.matchers.len() == b.matchers.len()
-                    && a.matchers.iter().zip(&b.matchers).all(|(x, y)| (&x.label, x.op, &x.value) == (&y.label, y.op, &y.value))
+                    && a.matchers
+                        .iter()
+                        .zip(&b.matchers)
+                        .all(|(x, y)| (&x.label, x.op, &x.value) == (&y.label, y.op, &y.value))
             }
             (ExprKind::Call(a), ExprKind::Call(b)) => {
                 a.function == b.function

@@ -89,7 +89,8 @@ fn check_binary(
         if left_dimension == right_dimension {
             return Some(Type::Bool);
         }
-        let (side, wanted) = if matches!(right.kind, ExprKind::Number(_)) { (right, left_dimension) } else { (left, right_dimension) };
+        let (side, wanted) =
+            if matches!(right.kind, ExprKind::Number(_)) { (right, left_dimension) } else { (left, right_dimension) };
         errors.push(RuleError::new(
             side.span,
             format!(
@@ -190,23 +191,30 @@ fn check_argument(call: &Call, arg: &Expr, param: Param, errors: &mut Vec<RuleEr
                 return Some(arg_type);
             }
             let hint = if arg_type == Type::Distribution { "; take a quantile first, like p99(latency)" } else { "" };
-            errors.push(RuleError::new(arg.span, format!("`{function}` needs a value, found {}{hint}", arg_type.describe())));
+            errors.push(RuleError::new(
+                arg.span,
+                format!("`{function}` needs a value, found {}{hint}", arg_type.describe()),
+            ));
             None
         }
         Param::Counter | Param::Distribution | Param::Selector => {
             let arg_type = type_of(arg, errors)?;
             let is_selector = matches!(arg.kind, ExprKind::Selector(_));
             let (fits, wanted) = match param {
-                Param::Counter => {
-                    (is_selector && arg_type == Type::Counter, "a counter such as calls, errors, hits or metric{name=\"...\"}")
+                Param::Counter => (
+                    is_selector && arg_type == Type::Counter,
+                    "a counter such as calls, errors, hits or metric{name=\"...\"}",
+                ),
+                Param::Distribution => {
+                    (arg_type == Type::Distribution, "a latency distribution such as latency{site=\"...\"}")
                 }
-                Param::Distribution => (arg_type == Type::Distribution, "a latency distribution such as latency{site=\"...\"}"),
                 _ => (is_selector, "a metric selector such as calls{site=\"...\"}"),
             };
             if fits {
                 return Some(arg_type);
             }
-            errors.push(RuleError::new(arg.span, format!("`{function}` needs {wanted}, found {}", arg_type.describe())));
+            errors
+                .push(RuleError::new(arg.span, format!("`{function}` needs {wanted}, found {}", arg_type.describe())));
             None
         }
         Param::Window | Param::Quantile | Param::Fraction | Param::Positive => check_constant(call, arg, param, errors),

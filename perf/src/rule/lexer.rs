@@ -90,7 +90,8 @@ impl Lexer<'_> {
     /// A number and the unit written right after it: `250ms`, `99.9%`, `10/s`, `64MiB`, `.5s`.
     fn number(&mut self, start: usize) -> Result<(), RuleError> {
         let rest = &self.text[start..];
-        let number_length = if rest.starts_with('.') { units::number_length(&rest[1..]) + 1 } else { units::number_length(rest) };
+        let number_length =
+            if rest.starts_with('.') { units::number_length(&rest[1..]) + 1 } else { units::number_length(rest) };
         let unit_start = start + number_length;
         let after = &self.text[unit_start..];
         let unit_length = if after.starts_with('%') {
@@ -264,7 +265,10 @@ mod tests {
 
     #[test]
     fn tokenize_operators() {
-        assert_eq!(kinds(">= =~ !="), vec![TokenKind::GreaterOrEqual, TokenKind::RegexMatch, TokenKind::NotEqual, TokenKind::End]);
+        assert_eq!(
+            kinds(">= =~ !="),
+            vec![TokenKind::GreaterOrEqual, TokenKind::RegexMatch, TokenKind::NotEqual, TokenKind::End]
+        );
     }
 
     #[test]

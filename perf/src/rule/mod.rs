@@ -42,10 +42,7 @@ pub fn parse_condition(text: &str) -> Result<Expr, RuleErrors> {
     if expr_type != Type::Bool {
         return Err(RuleError::new(
             expr.span,
-            format!(
-                "a rule must be a condition, such as `p99(latency) > 250ms`, but this is {}",
-                expr_type.describe()
-            ),
+            format!("a rule must be a condition, such as `p99(latency) > 250ms`, but this is {}", expr_type.describe()),
         )
         .into());
     }

@@ -70,7 +70,9 @@ impl Parser<'_> {
     fn expect_end(&mut self) -> Result<(), RuleError> {
         match self.peek().kind {
             TokenKind::End => Ok(()),
-            TokenKind::RightParen => Err(RuleError::new(self.peek().span, "unmatched `)`; remove it or add a `(` before")),
+            TokenKind::RightParen => {
+                Err(RuleError::new(self.peek().span, "unmatched `)`; remove it or add a `(` before"))
+            }
             _ => Err(self.unexpected("an operator (and, or, >, +, ...) or the end of the expression")),
         }
     }
@@ -189,9 +191,9 @@ impl Parser<'_> {
             TokenKind::Number(quantity) => Ok(Expr { kind: ExprKind::Number(quantity), span: token.span }),
             TokenKind::LeftParen => {
                 let mut inner = self.or()?;
-                let close = self.eat(&TokenKind::RightParen).ok_or_else(|| {
-                    RuleError::new(token.span, "`(` is not closed; add the matching `)`".to_owned())
-                })?;
+                let close = self
+                    .eat(&TokenKind::RightParen)
+                    .ok_or_else(|| RuleError::new(token.span, "`(` is not closed; add the matching `)`".to_owned()))?;
                 inner.span = token.span.to(close.span);
                 Ok(inner)
             }
@@ -212,7 +214,8 @@ impl Parser<'_> {
     fn call(&mut self, name: String, name_span: Span) -> Result<Expr, RuleError> {
         let Some(function) = Function::from_name(&name) else {
             let hint = suggest::did_you_mean(&name, Function::names());
-            let metric_hint = if Metric::from_name(&name).is_some() { "; a metric takes {labels}, not (arguments)" } else { "" };
+            let metric_hint =
+                if Metric::from_name(&name).is_some() { "; a metric takes {labels}, not (arguments)" } else { "" };
             return Err(RuleError::new(name_span, format!("unknown function `{name}`{hint}{metric_hint}")));
         };
 

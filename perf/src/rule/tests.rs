@@ -28,7 +28,10 @@ fn parse_selector_matcher() {
 fn parse_threshold_literal_unit() {
     let expr = parse_condition("p99(latency) > 250ms").unwrap();
     let ExprKind::Binary { right, .. } = expr.kind else { panic!("expected a comparison") };
-    assert_eq!(right.kind, ExprKind::Number(crate::config::units::Quantity { number: 250.0, unit: Unit::Duration(1_000_000) }));
+    assert_eq!(
+        right.kind,
+        ExprKind::Number(crate::config::units::Quantity { number: 250.0, unit: Unit::Duration(1_000_000) })
+    );
 }
 
 #[test]

@@ -30,27 +30,29 @@ fn body(value: u64) -> Result<u64, BenchError> {
     value.checked_add(1).ok_or(BenchError::Overflow)
 }
 
-/// The body with no instrumentation.
+/// Runs the body with no instrumentation.
 #[inline(never)]
 pub(crate) fn bare(value: u64) -> Result<u64, BenchError> {
     body(value)
 }
 
-/// The body counted by `#[monitored(calls)]`.
+/// Runs the body under `#[monitored(calls)]`, which counts calls.
 #[perf::monitored(calls, name = "hot_path::calls")]
 #[inline(never)]
 pub(crate) fn calls(value: u64) -> Result<u64, BenchError> {
     body(value)
 }
 
-/// The body timed and classified by `#[monitored(latency, errors)]`.
+/// Runs the body under `#[monitored(latency, errors)]`, which times the call and classifies
+/// its result.
 #[perf::monitored(latency, errors, name = "hot_path::latency_errors")]
 #[inline(never)]
 pub(crate) fn latency_errors(value: u64) -> Result<u64, BenchError> {
     body(value)
 }
 
-/// The same instrumentation as [`latency_errors`] on a site that the benchmark turns off.
+/// Runs the body under the same instrumentation as [`latency_errors`], on a site that the
+/// benchmark turns off.
 #[perf::monitored(latency, errors, name = "hot_path::disabled")]
 #[inline(never)]
 pub(crate) fn disabled(value: u64) -> Result<u64, BenchError> {
@@ -72,14 +74,15 @@ impl MeteredService {
     }
 }
 
-/// The body under `#[autometrics]`, recording into its `prometheus-client` registry.
+/// Runs the body under `#[autometrics]`, which records into its `prometheus-client` registry.
 #[autometrics::autometrics]
 #[inline(never)]
 pub(crate) fn autometrics_call(value: u64) -> Result<u64, BenchError> {
     body(value)
 }
 
-/// The body with a `metrics` counter and histogram, in seconds as Prometheus names them.
+/// Runs the body and records a `metrics` counter and a histogram of the duration in seconds,
+/// the unit Prometheus uses.
 #[inline(never)]
 pub(crate) fn metrics_call(value: u64) -> Result<u64, BenchError> {
     let start = Instant::now();
@@ -97,7 +100,7 @@ pub(crate) fn metrics_call(value: u64) -> Result<u64, BenchError> {
 pub(crate) fn install_metrics_recorder() -> PrometheusHandle {
     PrometheusBuilder::new()
         .install_recorder()
-        .unwrap_or_else(|error| panic!("cannot install the Prometheus recorder: {error}"))
+        .unwrap_or_else(|error| panic!("failed to install the Prometheus recorder: {error}"))
 }
 
 /// Initializes the autometrics settings up front, so no timed call pays for it.
@@ -109,6 +112,6 @@ pub(crate) fn init_autometrics() -> &'static AutometricsSettings {
 pub(crate) fn render_autometrics(settings: &AutometricsSettings) -> String {
     let mut text = String::new();
     prometheus_client::encoding::text::encode(&mut text, settings.prometheus_client_registry())
-        .unwrap_or_else(|error| panic!("cannot encode the autometrics registry: {error}"));
+        .unwrap_or_else(|error| panic!("failed to encode the autometrics registry: {error}"));
     text
 }

@@ -113,8 +113,8 @@ impl fmt::Display for Results {
     }
 }
 
-/// Returns the directory criterion writes to when nothing overrides it: `criterion` beside
-/// the `release` folder that holds this bench binary.
+/// Returns the directory for criterion's output: `$CRITERION_HOME` when set, otherwise
+/// `criterion` in the target directory that contains this bench binary.
 pub(crate) fn default_output_dir() -> PathBuf {
     if let Some(home) = std::env::var_os("CRITERION_HOME") {
         return PathBuf::from(home);

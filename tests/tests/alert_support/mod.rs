@@ -176,10 +176,8 @@ fn answer(stream: TcpStream, status: u16) -> Option<Request> {
 
     let reason = if status < 300 { "OK" } else { "Error" };
     let text = format!("status {status}");
-    let response = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
-        text.len()
-    );
+    let response =
+        format!("HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}", text.len());
     let mut stream = stream;
     stream.write_all(response.as_bytes()).ok()?;
     Some(Request { method, path, body: String::from_utf8_lossy(&body).into_owned() })

@@ -52,6 +52,7 @@ pub(crate) fn exclusive() -> MutexGuard<'static, ()> {
 /// Returns the folder for screenshots, `target/screenshots` of the workspace (CI keeps it).
 pub(crate) fn screenshots_dir() -> PathBuf {
     let workspace = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace.join("target"), |dir| workspace.join(dir));
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace.join("target"), |dir| workspace.join(dir));
     target.join("screenshots")
 }

@@ -180,7 +180,10 @@ impl Session<'_> {
             std::thread::sleep(Duration::from_millis(100));
         }
         let text = self.script("return document.body ? document.body.innerText.slice(0, 2000) : '';", json!([]));
-        panic!("timed out after {timeout:?} waiting for {what} ({condition}); page text:\n{}", text.as_str().unwrap_or(""));
+        panic!(
+            "timed out after {timeout:?} waiting for {what} ({condition}); page text:\n{}",
+            text.as_str().unwrap_or("")
+        );
     }
 
     /// Finds the first element matching a CSS selector.

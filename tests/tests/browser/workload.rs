@@ -91,7 +91,8 @@ pub(crate) fn start() {
     STARTED.call_once(|| {
         let path = std::env::temp_dir().join(format!("perf-browser-tests-{}.toml", std::process::id()));
         std::fs::write(&path, CONFIG).expect("write the test configuration");
-        perf::config::init(&path, perf::config::LoadOptions::new().without_env()).expect("the test configuration loads");
+        perf::config::init(&path, perf::config::LoadOptions::new().without_env())
+            .expect("the test configuration loads");
 
         let manager = AlertManager::builder()
             .rule(

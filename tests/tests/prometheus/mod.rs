@@ -54,5 +54,9 @@ pub(crate) fn wait_for<T>(what: &str, timeout: Duration, mut probe: impl FnMut()
 
 /// An HTTP client for 127.0.0.1 that returns error statuses as responses.
 pub(crate) fn http_client() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(10))).build().into()
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
 }

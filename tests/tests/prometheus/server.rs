@@ -48,7 +48,14 @@ impl Prometheus {
     /// Runs an instant query and returns the `data.result` array.
     pub(crate) fn query(&self, promql: &str) -> Vec<serde_json::Value> {
         let url = format!("http://127.0.0.1:{}/api/v1/query", self.port);
-        let body = http_client().get(&url).query("query", promql).call().expect("query Prometheus").body_mut().read_to_string().expect("read the answer");
+        let body = http_client()
+            .get(&url)
+            .query("query", promql)
+            .call()
+            .expect("query Prometheus")
+            .body_mut()
+            .read_to_string()
+            .expect("read the answer");
         let answer: serde_json::Value = serde_json::from_str(&body).expect("Prometheus answers JSON");
         assert_eq!(answer["status"], "success", "query {promql} failed: {answer}");
         answer["data"]["result"].as_array().cloned().unwrap_or_default()
@@ -66,7 +73,13 @@ impl Prometheus {
     /// Returns a JSON API document, such as `rules` or `targets`.
     pub(crate) fn api(&self, path: &str) -> serde_json::Value {
         let url = format!("http://127.0.0.1:{}/api/v1/{path}", self.port);
-        let body = http_client().get(&url).call().expect("call the Prometheus API").body_mut().read_to_string().expect("read the answer");
+        let body = http_client()
+            .get(&url)
+            .call()
+            .expect("call the Prometheus API")
+            .body_mut()
+            .read_to_string()
+            .expect("read the answer");
         serde_json::from_str(&body).expect("Prometheus answers JSON")
     }
 

@@ -32,9 +32,10 @@ impl Receiver for FileReceiver {
         line.push(b'\n');
 
         let _guard = self.lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut file = OpenOptions::new().create(true).append(true).open(&self.path).map_err(|error| {
-            DeliveryError::retryable(format!("failed to open {}: {error}", self.path.display()))
-        })?;
+        let mut file =
+            OpenOptions::new().create(true).append(true).open(&self.path).map_err(|error| {
+                DeliveryError::retryable(format!("failed to open {}: {error}", self.path.display()))
+            })?;
         file.write_all(&line)
             .and_then(|()| file.flush())
             .map_err(|error| DeliveryError::retryable(format!("failed to write {}: {error}", self.path.display())))

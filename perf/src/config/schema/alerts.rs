@@ -220,7 +220,8 @@ fn decode_rule(cx: &mut Decoder<'_>, _name: &str, node: &Node, key: &str) -> Opt
         }
         (None, Some(threshold_node)) => {
             if let Some(node) = recovery_node {
-                let message = format!("{key}.recovery: a rule with `threshold` takes its recovery from the threshold; remove it");
+                let message =
+                    format!("{key}.recovery: a rule with `threshold` takes its recovery from the threshold; remove it");
                 cx.error(&node.origin, &format!("{key}.recovery"), message);
                 return None;
             }
@@ -300,7 +301,8 @@ fn check_recovery(cx: &mut Decoder<'_>, trigger: &Expr, recovery: &Expr, node: &
     }
 
     let text = text_of(node);
-    let literal_text = text.get(recovery_bound.literal.span.start..recovery_bound.literal.span.end).unwrap_or("").to_owned();
+    let literal_text =
+        text.get(recovery_bound.literal.span.start..recovery_bound.literal.span.end).unwrap_or("").to_owned();
     let at = |cx: &Decoder<'_>, span_start: usize| -> Origin { values::string_span(cx, node, &text, span_start) };
 
     if recovery_bound.above == trigger.above {
@@ -313,7 +315,8 @@ fn check_recovery(cx: &mut Decoder<'_>, trigger: &Expr, recovery: &Expr, node: &
         return None;
     }
 
-    let wrong_side = if trigger.above { recovery_bound.value > trigger.value } else { recovery_bound.value < trigger.value };
+    let wrong_side =
+        if trigger.above { recovery_bound.value > trigger.value } else { recovery_bound.value < trigger.value };
     if wrong_side {
         let (relation, fix) = if trigger.above { ("above", "at or below") } else { ("below", "at or above") };
         let message = format!(

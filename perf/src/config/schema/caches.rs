@@ -99,7 +99,12 @@ impl Default for HealthBounds {
 
 impl Default for CacheSettings {
     fn default() -> Self {
-        CacheSettings { hit_rate_target: None, latency_target: None, health: HealthBounds::default(), rules: Vec::new() }
+        CacheSettings {
+            hit_rate_target: None,
+            latency_target: None,
+            health: HealthBounds::default(),
+            rules: Vec::new(),
+        }
     }
 }
 
@@ -107,7 +112,8 @@ impl CacheSettings {
     /// Returns what the configuration says about the cache `name`: the most specific matching
     /// rule over the defaults of the section.
     pub fn policy(&self, name: &str) -> CachePolicy {
-        let rule = self.rules.iter().filter(|rule| rule.pattern.matches(name)).max_by_key(|rule| rule.pattern.specificity());
+        let rule =
+            self.rules.iter().filter(|rule| rule.pattern.matches(name)).max_by_key(|rule| rule.pattern.specificity());
         CachePolicy {
             enabled: rule.and_then(|rule| rule.enabled).unwrap_or(true),
             hit_rate_target: rule.and_then(|rule| rule.hit_rate_target).or(self.hit_rate_target),

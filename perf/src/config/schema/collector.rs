@@ -45,7 +45,11 @@ impl Default for CollectorSettings {
         let defaults = crate::Config::default();
         CollectorSettings {
             interval: defaults.interval,
-            retention: defaults.retention.iter().map(|tier| RetentionTier { resolution: tier.resolution, keep: tier.keep }).collect(),
+            retention: defaults
+                .retention
+                .iter()
+                .map(|tier| RetentionTier { resolution: tier.resolution, keep: tier.keep })
+                .collect(),
         }
     }
 }
@@ -55,7 +59,11 @@ impl CollectorSettings {
     pub fn to_collector_config(&self) -> crate::Config {
         crate::Config {
             interval: self.interval,
-            retention: self.retention.iter().map(|tier| Retention { resolution: tier.resolution, keep: tier.keep }).collect(),
+            retention: self
+                .retention
+                .iter()
+                .map(|tier| Retention { resolution: tier.resolution, keep: tier.keep })
+                .collect(),
         }
     }
 }
@@ -70,7 +78,8 @@ pub(crate) fn decode(cx: &mut Decoder<'_>, node: &Node, key: &str) -> CollectorS
     if let Some(node) = interval_node {
         if let Some(interval) = values::duration(cx, node, &fields.path_of("interval")) {
             if interval < Duration::from_millis(1) {
-                let message = format!("{}: {} is too short; use 1ms or more", fields.path_of("interval"), node.display());
+                let message =
+                    format!("{}: {} is too short; use 1ms or more", fields.path_of("interval"), node.display());
                 cx.error(&node.origin, &fields.path_of("interval"), message);
             } else {
                 settings.interval = interval;
@@ -80,7 +89,9 @@ pub(crate) fn decode(cx: &mut Decoder<'_>, node: &Node, key: &str) -> CollectorS
 
     if let Some(node) = fields.take("retention") {
         let interval = settings.interval;
-        if let Some(tiers) = cx.array(node, &fields.path_of("retention"), |cx, tier, key| decode_tier(cx, tier, key, interval)) {
+        if let Some(tiers) =
+            cx.array(node, &fields.path_of("retention"), |cx, tier, key| decode_tier(cx, tier, key, interval))
+        {
             settings.retention = tiers;
         }
     }

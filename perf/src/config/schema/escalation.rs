@@ -49,7 +49,11 @@ pub(crate) fn decode(cx: &mut Decoder<'_>, _name: &str, node: &Node, key: &str) 
     let levels = levels?;
     if levels.is_empty() {
         let origin = &levels_node?.origin;
-        cx.error(origin, &format!("{key}.levels"), format!("{key}.levels: an escalation policy needs at least one level; {example}"));
+        cx.error(
+            origin,
+            &format!("{key}.levels"),
+            format!("{key}.levels: an escalation policy needs at least one level; {example}"),
+        );
         return None;
     }
     Some(EscalationPolicy { levels, repeat })
@@ -65,7 +69,11 @@ fn decode_level(cx: &mut Decoder<'_>, node: &Node, key: &str) -> Option<Escalati
     let receivers = receivers?;
     let receivers_node = receivers_node?;
     if receivers.is_empty() {
-        cx.error(&receivers_node.origin, &format!("{key}.receivers"), format!("{key}.receivers: a level needs at least one receiver"));
+        cx.error(
+            &receivers_node.origin,
+            &format!("{key}.receivers"),
+            format!("{key}.receivers: a level needs at least one receiver"),
+        );
         return None;
     }
     if let Value::Array(elements) = &receivers_node.value {

@@ -124,7 +124,8 @@ fn socket_address(cx: &mut Decoder<'_>, node: &Node, key: &str) -> Option<Socket
     match text.parse() {
         Ok(address) => Some(address),
         Err(_) => {
-            let message = format!("{key}: invalid address {text:?}; expected an IP address and a port, like \"127.0.0.1:9898\"");
+            let message =
+                format!("{key}: invalid address {text:?}; expected an IP address and a port, like \"127.0.0.1:9898\"");
             cx.error(&node.origin, key, message);
             None
         }

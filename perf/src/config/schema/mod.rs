@@ -96,7 +96,8 @@ pub(crate) fn decode(cx: &mut Decoder<'_>, root: &Node) -> Settings {
     };
 
     let empty = Node { value: Value::Table(Table::default()), origin: root.origin.clone() };
-    let section = |fields: &mut super::decode::Fields<'_>, key: &'static str| fields.take(key).unwrap_or(&empty).clone();
+    let section =
+        |fields: &mut super::decode::Fields<'_>, key: &'static str| fields.take(key).unwrap_or(&empty).clone();
 
     settings.collector = collector::decode(cx, &section(&mut fields, "collector"), "collector");
     settings.sites = sites::decode(cx, &section(&mut fields, "sites"), "sites");
@@ -141,9 +142,18 @@ fn check_references(cx: &mut Decoder<'_>, root: &Node) {
     }
 }
 
-fn report_unknown(cx: &mut Decoder<'_>, origin: &Origin, key: &str, name: &str, what: &str, section: &str, defined: &[String]) {
+fn report_unknown(
+    cx: &mut Decoder<'_>,
+    origin: &Origin,
+    key: &str,
+    name: &str,
+    what: &str,
+    section: &str,
+    defined: &[String],
+) {
     let hint = suggest::did_you_mean(name, defined.iter().map(String::as_str));
-    let known = if defined.is_empty() { "none is defined".to_owned() } else { format!("defined: {}", defined.join(", ")) };
+    let known =
+        if defined.is_empty() { "none is defined".to_owned() } else { format!("defined: {}", defined.join(", ")) };
     let message = format!("{key}: unknown {what} {name:?}{hint} ({known}); define it under [{section}.{name}]");
     cx.error(origin, key, message);
 }

@@ -103,7 +103,10 @@ pub(crate) fn decode(cx: &mut Decoder<'_>, _name: &str, node: &Node, key: &str) 
 
     let kind = match kind {
         Some("log") => Some(ReceiverKind::Log {
-            level: fields.get(cx, "level", |cx, node, key| values::choice(cx, node, key, LOG_LEVELS)).unwrap_or("warn").to_owned(),
+            level: fields
+                .get(cx, "level", |cx, node, key| values::choice(cx, node, key, LOG_LEVELS))
+                .unwrap_or("warn")
+                .to_owned(),
         }),
         Some("file") => fields
             .require(cx, "path", "path = \"/var/log/perf/alerts.jsonl\"", values::non_empty_string)
@@ -119,7 +122,9 @@ pub(crate) fn decode(cx: &mut Decoder<'_>, _name: &str, node: &Node, key: &str) 
             let timeout = fields.get(cx, "timeout", values::positive_duration).unwrap_or(DEFAULT_TIMEOUT);
             url.map(|url| ReceiverKind::Alertmanager { url, timeout })
         }
-        Some(_) => fields.require(cx, "name", "name = \"page_on_call\"", values::non_empty_string).map(|name| ReceiverKind::Callback { name }),
+        Some(_) => fields
+            .require(cx, "name", "name = \"page_on_call\"", values::non_empty_string)
+            .map(|name| ReceiverKind::Callback { name }),
         None => {
             skip_known_keys(&mut fields);
             None
@@ -140,7 +145,11 @@ fn skip_known_keys(fields: &mut Fields<'_>) {
 fn positive_rate(cx: &mut Decoder<'_>, node: &Node, key: &str) -> Option<Rate> {
     let rate = values::rate(cx, node, key)?;
     if rate.0 <= 0.0 {
-        cx.error(&node.origin, key, format!("{key}: a rate limit of {} lets nothing through; use more than 0, like \"10/m\"", node.display()));
+        cx.error(
+            &node.origin,
+            key,
+            format!("{key}: a rate limit of {} lets nothing through; use more than 0, like \"10/m\"", node.display()),
+        );
         return None;
     }
     Some(rate)
@@ -179,7 +188,8 @@ fn decode_retry(cx: &mut Decoder<'_>, node: &Node, key: &str) -> Option<RetryPol
     let defaults = RetryPolicy::default();
     let mut fields = cx.fields(node, key)?;
     let max_attempts = fields.get(cx, "max_attempts", values::positive_integer).unwrap_or(defaults.max_attempts);
-    let initial_backoff = fields.get(cx, "initial_backoff", values::positive_duration).unwrap_or(defaults.initial_backoff);
+    let initial_backoff =
+        fields.get(cx, "initial_backoff", values::positive_duration).unwrap_or(defaults.initial_backoff);
     let max_node = fields.take("max_backoff");
     let max_backoff = max_node.and_then(|node| values::positive_duration(cx, node, &format!("{key}.max_backoff")));
     fields.finish(cx);

@@ -67,7 +67,9 @@ pub(crate) fn decode(cx: &mut Decoder<'_>, node: &Node, key: &str) -> Option<Rou
         group_by: fields.get(cx, "group_by", values::string_list).unwrap_or_default(),
         group_wait: fields.get(cx, "group_wait", values::duration).unwrap_or(Duration::from_secs(30)),
         group_interval: fields.get(cx, "group_interval", values::positive_duration).unwrap_or(Duration::from_secs(300)),
-        repeat_interval: fields.get(cx, "repeat_interval", values::positive_duration).unwrap_or(Duration::from_secs(4 * 3600)),
+        repeat_interval: fields
+            .get(cx, "repeat_interval", values::positive_duration)
+            .unwrap_or(Duration::from_secs(4 * 3600)),
         escalation,
     };
     fields.finish(cx);

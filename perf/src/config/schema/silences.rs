@@ -47,12 +47,17 @@ pub(crate) fn decode(cx: &mut Decoder<'_>, _name: &str, node: &Node, key: &str) 
 
     let (matchers, starts_at, ends_at) = (matchers?, starts_at?, ends_at?);
     if let (true, Some(node)) = (matchers.is_empty(), matchers_node) {
-        cx.error(&node.origin, &format!("{key}.matchers"), format!("{key}.matchers: a silence needs at least one matcher, or it would mute every alert"));
+        cx.error(
+            &node.origin,
+            &format!("{key}.matchers"),
+            format!("{key}.matchers: a silence needs at least one matcher, or it would mute every alert"),
+        );
         return None;
     }
     if ends_at <= starts_at {
         if let Some(node) = ends_node {
-            let message = format!("{key}.ends_at: {} is not after starts_at; a silence must end after it starts", node.display());
+            let message =
+                format!("{key}.ends_at: {} is not after starts_at; a silence must end after it starts", node.display());
             cx.error(&node.origin, &format!("{key}.ends_at"), message);
         }
         return None;

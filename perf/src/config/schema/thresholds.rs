@@ -165,7 +165,13 @@ pub(crate) fn decode(cx: &mut Decoder<'_>, _name: &str, node: &Node, key: &str) 
     Some(Threshold { metric: Expression { text, expr }, dimension, rule: rule? })
 }
 
-fn decode_rule(cx: &mut Decoder<'_>, fields: &mut Fields<'_>, kind: &str, dimension: Dimension, metric: &Node) -> Option<ThresholdRule> {
+fn decode_rule(
+    cx: &mut Decoder<'_>,
+    fields: &mut Fields<'_>,
+    kind: &str,
+    dimension: Dimension,
+    metric: &Node,
+) -> Option<ThresholdRule> {
     match kind {
         "static" => {
             let bound = bound(cx, fields, dimension, metric, true)?;
@@ -212,7 +218,13 @@ fn decode_rule(cx: &mut Decoder<'_>, fields: &mut Fields<'_>, kind: &str, dimens
 
 /// Reads `above` or `below` (exactly one when `required`, at most one otherwise), in the
 /// dimension of the metric.
-fn bound(cx: &mut Decoder<'_>, fields: &mut Fields<'_>, dimension: Dimension, metric: &Node, required: bool) -> Option<Bound> {
+fn bound(
+    cx: &mut Decoder<'_>,
+    fields: &mut Fields<'_>,
+    dimension: Dimension,
+    metric: &Node,
+    required: bool,
+) -> Option<Bound> {
     let above = fields.take("above");
     let below = fields.take("below");
     match (above, below) {
@@ -260,7 +272,12 @@ fn bound_value(cx: &mut Decoder<'_>, node: &Node, key: &str, dimension: Dimensio
 }
 
 /// Reads `recovery`, which must lie on the other side of the trigger bound.
-fn recovery(cx: &mut Decoder<'_>, fields: &mut Fields<'_>, dimension: Dimension, bound: Bound) -> Option<Option<Quantity>> {
+fn recovery(
+    cx: &mut Decoder<'_>,
+    fields: &mut Fields<'_>,
+    dimension: Dimension,
+    bound: Bound,
+) -> Option<Option<Quantity>> {
     let Some(node) = fields.take("recovery") else {
         return Some(None);
     };
@@ -271,7 +288,8 @@ fn recovery(cx: &mut Decoder<'_>, fields: &mut Fields<'_>, dimension: Dimension,
         _ => values::quantity(cx, node, &key)?,
     };
     if recovery.dimension() != dimension {
-        let message = format!("{key}: expected {} like \"{}\", the unit of the bound", dimension.describe(), dimension.example());
+        let message =
+            format!("{key}: expected {} like \"{}\", the unit of the bound", dimension.describe(), dimension.example());
         cx.error(&node.origin, &key, message);
         return None;
     }
@@ -297,7 +315,11 @@ fn fraction(cx: &mut Decoder<'_>, fields: &mut Fields<'_>, key: &'static str, de
     let path = fields.path_of(key);
     let value = values::number(cx, node, &path)?;
     if !(value > 0.0 && value <= 1.0) {
-        cx.error(&node.origin, &path, format!("{path}: {value} is out of range; expected a number above 0 and at most 1, like 0.3"));
+        cx.error(
+            &node.origin,
+            &path,
+            format!("{path}: {value} is out of range; expected a number above 0 and at most 1, like 0.3"),
+        );
         return None;
     }
     Some(value)
@@ -310,7 +332,11 @@ fn positive(cx: &mut Decoder<'_>, fields: &mut Fields<'_>, key: &'static str, de
     let path = fields.path_of(key);
     let value = values::number(cx, node, &path)?;
     if value <= 0.0 {
-        cx.error(&node.origin, &path, format!("{path}: {value} is not greater than zero; expected a positive number, like 3"));
+        cx.error(
+            &node.origin,
+            &path,
+            format!("{path}: {value} is not greater than zero; expected a positive number, like 3"),
+        );
         return None;
     }
     Some(value)
@@ -330,7 +356,19 @@ fn direction(cx: &mut Decoder<'_>, fields: &mut Fields<'_>) -> Option<Direction>
 /// Marks every key of every kind as known, so that a threshold whose metric is invalid gets
 /// that one error and not one per key.
 fn skip_all(fields: &mut Fields<'_>) {
-    let keys = ["above", "below", "recovery", "lambda", "k", "direction", "min_history", "window", "percentile", "factor", "for"];
+    let keys = [
+        "above",
+        "below",
+        "recovery",
+        "lambda",
+        "k",
+        "direction",
+        "min_history",
+        "window",
+        "percentile",
+        "factor",
+        "for",
+    ];
     for key in keys {
         fields.take(key);
     }

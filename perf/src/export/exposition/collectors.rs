@@ -28,7 +28,8 @@ const CACHE_RENAMES: &[(&str, &str, Option<(&str, &str)>)] = &[
 ];
 
 /// Cache samples derived from others, which PromQL computes better over its own windows.
-const CACHE_DERIVED: &[&str] = &["cache_requests", "cache_hit_rate", "cache_miss_rate", "cache_average_load_penalty_ns"];
+const CACHE_DERIVED: &[&str] =
+    &["cache_requests", "cache_hit_rate", "cache_miss_rate", "cache_average_load_penalty_ns"];
 
 /// HELP text of the conventional cache families.
 const CACHE_HELP: &[(&str, &str)] = &[
@@ -86,7 +87,10 @@ fn write_family(exposition: &Exposition, writer: &mut Writer<'_>, prefix: &str, 
         }
     };
     if !writer.family(prefix, &first.family, first.kind, first.unit, help) {
-        warn_once(&first.family, "collector sample clashes with a family already exposed; rename the sample to expose it");
+        warn_once(
+            &first.family,
+            "collector sample clashes with a family already exposed; rename the sample to expose it",
+        );
         return;
     }
 
@@ -96,7 +100,8 @@ fn write_family(exposition: &Exposition, writer: &mut Writer<'_>, prefix: &str, 
             continue;
         }
         let name_label = if entry.collector.kind == "cache" { "cache" } else { "collector" };
-        let mut own = [(name_label, entry.collector.name.as_str()), ("component", entry.collector.component.as_str()), ("", "")];
+        let mut own =
+            [(name_label, entry.collector.name.as_str()), ("component", entry.collector.component.as_str()), ("", "")];
         let len = match entry.extra {
             Some(extra) => {
                 own[2] = extra;
@@ -145,8 +150,11 @@ fn entry<'a>(exposition: &Exposition, collector: &'a CollectorSnapshot, sample: 
         && sample.name.starts_with(collector.kind.as_str())
         && sample.name.as_bytes()[collector.kind.len()] == b'_';
 
-    let mut name: Cow<'a, str> =
-        if has_kind_prefix { Cow::Borrowed(sample.name.as_str()) } else { Cow::Owned(format!("{}_{}", collector.kind, sample.name)) };
+    let mut name: Cow<'a, str> = if has_kind_prefix {
+        Cow::Borrowed(sample.name.as_str())
+    } else {
+        Cow::Owned(format!("{}_{}", collector.kind, sample.name))
+    };
     let mut extra = None;
     if collector.kind == "cache" {
         if CACHE_DERIVED.contains(&name.as_ref()) || name.starts_with("cache_window_") {

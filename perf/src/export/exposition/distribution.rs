@@ -23,7 +23,8 @@ pub(crate) struct Bound {
 pub(crate) fn bucket_range(index: u16) -> (u64, u64) {
     let (block, slot) = buckets::split_index(index);
     let low = buckets::lowest_value(block, slot);
-    let next = if slot + 1 < BLOCK_LEN { buckets::lowest_value(block, slot + 1) } else { buckets::lowest_value(block + 1, 0) };
+    let next =
+        if slot + 1 < BLOCK_LEN { buckets::lowest_value(block, slot + 1) } else { buckets::lowest_value(block + 1, 0) };
     (low, next - 1)
 }
 
@@ -108,7 +109,8 @@ mod tests {
         histogram.record_n(5_100, 4);
         let bounds = [bound(10), bound(99), bound(100), bound(4_999)];
         let mut seen = Vec::new();
-        let total = cumulative_counts(&histogram.buckets(), &bounds, |bound, count| seen.push((bound.threshold, count)));
+        let total =
+            cumulative_counts(&histogram.buckets(), &bounds, |bound, count| seen.push((bound.threshold, count)));
         assert_eq!(seen, vec![(10, 2), (99, 2), (100, 5), (4_999, 5)]);
         assert_eq!(total, 9);
     }

@@ -61,7 +61,9 @@ pub(crate) fn write_series<L: LabelSet + ?Sized>(
         HistogramExposition::Summary => {
             for (label, quantile) in &exposition.quantiles {
                 let value = match recorded {
-                    Recorded::Buckets(buckets) if count > 0 => distribution::quantile(buckets, *quantile) as f64 / divisor,
+                    Recorded::Buckets(buckets) if count > 0 => {
+                        distribution::quantile(buckets, *quantile) as f64 / divisor
+                    }
                     _ => f64::NAN,
                 };
                 writer.sample("", own, user, Some(("quantile", label)), Value::Float(value));

@@ -63,20 +63,23 @@ pub(super) fn write_live(exposition: &Exposition, writer: &mut Writer<'_>) {
 
 /// Tracks the family being written while the metrics go by in name order.
 #[derive(Default)]
-struct Families {
-    current: Option<(String, MetricKind)>,
+struct Families<'n> {
+    current: Option<(&'n str, MetricKind)>,
     writing: bool,
 }
 
-impl Families {
+impl<'n> Families<'n> {
     /// Starts the family of `name` when it is new, and returns whether the metric's sample
     /// should be written: not when its family was skipped, nor when it has another kind than
     /// the family (one name registered as a counter and as a gauge under other labels).
-    fn admit(&mut self, exposition: &Exposition, writer: &mut Writer<'_>, name: &str, kind: MetricKind) -> bool {
-        if let Some((current, family_kind)) = &self.current {
+    fn admit(&mut self, exposition: &Exposition, writer: &mut Writer<'_>, name: &'n str, kind: MetricKind) -> bool {
+        if let Some((current, family_kind)) = self.current {
             if current == name {
-                if *family_kind != kind {
-                    warn_once(name, "metric name registered with two kinds; only the first kind is exposed, rename one");
+                if family_kind != kind {
+                    warn_once(
+                        name,
+                        "metric name registered with two kinds; only the first kind is exposed, rename one",
+                    );
                     return false;
                 }
                 return self.writing;
@@ -93,13 +96,15 @@ impl Families {
                 (name, exposition.histogram_kind(), "A histogram recorded with perf::histogram!, in its own unit.")
             }
         };
-        let unit = ["seconds", "bytes"].into_iter().find(|unit| base.strip_suffix(unit).is_some_and(|rest| rest.ends_with('_')));
+        let unit = ["seconds", "bytes"]
+            .into_iter()
+            .find(|unit| base.strip_suffix(unit).is_some_and(|rest| rest.ends_with('_')));
 
         self.writing = writer.family("", base, family_kind, unit, help);
         if !self.writing {
             warn_once(name, "metric name clashes with a family already exposed; rename the metric to expose it");
         }
-        self.current = Some((name.to_owned(), kind));
+        self.current = Some((name, kind));
         self.writing
     }
 }
@@ -109,6 +114,11 @@ fn write_value<L: LabelSet + ?Sized>(writer: &mut Writer<'_>, labels: &L, value:
     writer.sample(suffix, &[], labels, None, value);
 }
 
-fn write_histogram<L: LabelSet + ?Sized>(exposition: &Exposition, writer: &mut Writer<'_>, labels: &L, recorded: Recorded<'_>) {
+fn write_histogram<L: LabelSet + ?Sized>(
+    exposition: &Exposition,
+    writer: &mut Writer<'_>,
+    labels: &L,
+    recorded: Recorded<'_>,
+) {
     histogram::write_series(exposition, writer, &[], labels, recorded, &exposition.value_bounds, 1.0);
 }

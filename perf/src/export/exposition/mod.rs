@@ -43,6 +43,7 @@ mod sites;
 mod writer;
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -139,7 +140,13 @@ pub struct Exposition {
     latency_bounds: Vec<Bound>,
     value_bounds: Vec<Bound>,
     quantiles: Vec<(String, f64)>,
+    last_len: LastLength,
 }
+
+/// The length of the last exposition, so that the next one reserves its buffer at once
+/// instead of growing it step by step.
+#[derive(Debug, Default)]
+struct LastLength(AtomicUsize);
 
 impl Default for ExpositionOptions {
     fn default() -> Self {
@@ -147,7 +154,8 @@ impl Default for ExpositionOptions {
             namespace: "perf".to_owned(),
             histograms: HistogramExposition::Histogram,
             latency_buckets: vec![
-                0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                10.0,
             ],
             value_buckets: (0..=10).map(|power| 4f64.powi(power * 2)).collect(),
             quantiles: vec![0.5, 0.9, 0.99, 0.999],
@@ -188,7 +196,7 @@ impl Exposition {
         }
 
         let prefix = if options.namespace.is_empty() { String::new() } else { format!("{}_", options.namespace) };
-        Ok(Exposition { options, prefix, latency_bounds, value_bounds, quantiles })
+        Ok(Exposition { options, prefix, latency_bounds, value_bounds, quantiles, last_len: LastLength::default() })
     }
 
     /// Returns the options.
@@ -198,6 +206,7 @@ impl Exposition {
 
     /// Renders a snapshot (taken here, read from a file, or merged from several processes).
     pub fn render(&self, snapshot: &Snapshot, format: TextFormat, out: &mut Vec<u8>) {
+        let start = self.reserve(out);
         let mut writer = Writer::new(out, format.dialect());
         sites::write_snapshot(self, &mut writer, &snapshot.sites);
         collectors::write(self, &mut writer, &snapshot.collectors);
@@ -205,6 +214,7 @@ impl Exposition {
         process::write_build_info(self, &mut writer);
         metrics::write_snapshot(self, &mut writer, &snapshot.metrics);
         writer.finish();
+        self.last_len.0.store(out.len() - start, Ordering::Relaxed);
     }
 
     /// Renders the live state of this process, as a scrape does: the same families as
@@ -213,6 +223,7 @@ impl Exposition {
     /// While it runs, the registry's read lock is held, so the first use of a new metric name
     /// on another thread waits for the render to end (about a millisecond per 10,000 series).
     pub fn scrape(&self, format: TextFormat, out: &mut Vec<u8>) {
+        let start = self.reserve(out);
         let mut writer = Writer::new(out, format.dialect());
         sites::write_live(self, &mut writer);
         collectors::write(self, &mut writer, &crate::plugin::collect_all());
@@ -220,6 +231,15 @@ impl Exposition {
         process::write_build_info(self, &mut writer);
         metrics::write_live(self, &mut writer);
         writer.finish();
+        self.last_len.0.store(out.len() - start, Ordering::Relaxed);
+    }
+
+    /// Reserves room for an exposition as long as the last one plus 1/16, and returns where
+    /// this one starts in `out`.
+    fn reserve(&self, out: &mut Vec<u8>) -> usize {
+        let last = self.last_len.0.load(Ordering::Relaxed);
+        out.reserve(last + last / 16);
+        out.len()
     }
 
     pub(crate) fn prefix(&self) -> &str {
@@ -231,6 +251,12 @@ impl Exposition {
             HistogramExposition::Histogram => Kind::Histogram,
             HistogramExposition::Summary => Kind::Summary,
         }
+    }
+}
+
+impl Clone for LastLength {
+    fn clone(&self) -> Self {
+        LastLength(AtomicUsize::new(self.0.load(Ordering::Relaxed)))
     }
 }
 

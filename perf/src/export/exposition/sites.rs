@@ -129,7 +129,8 @@ impl<L: ?Sized> SiteRow<'_, L> {
     /// array has a fixed size so that building it allocates nothing; an absent extra label is
     /// cut off by the slice.
     fn own<'s>(&'s self, extra: Option<(&'s str, &'s str)>) -> OwnLabels<'s> {
-        let function = self.name.strip_prefix(self.module).and_then(|rest| rest.strip_prefix("::")).unwrap_or(self.name);
+        let function =
+            self.name.strip_prefix(self.module).and_then(|rest| rest.strip_prefix("::")).unwrap_or(self.name);
         let mut labels = [("component", self.component), ("module", self.module), ("function", function), ("", "")];
         let len = match extra {
             Some(extra) => {

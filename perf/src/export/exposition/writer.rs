@@ -1,10 +1,13 @@
 //! The line writer shared by both text formats: family metadata, samples, labels and values.
 //!
 //! It writes straight into the output buffer. Names and label values are sanitized and escaped
-//! on the way, so rendering a series allocates nothing; the only allocation per family is its
-//! entry in the set that keeps family names unique.
+//! on the way, and the set that keeps family names unique points into the output instead of
+//! copying them, so rendering allocates nothing per series or family beyond the growth of the
+//! buffer and of that set.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::export::naming;
 
@@ -59,12 +62,27 @@ pub(crate) struct Writer<'a> {
     dialect: &'static Dialect,
     family: Vec<u8>,
     kind: Kind,
-    seen: HashSet<Vec<u8>>,
+    seen: SeenFamilies,
+}
+
+/// The families written so far, each as the position of its name in the output and the
+/// suffix of its samples, keyed by a hash of both. Names whose hashes collide go to a list.
+#[derive(Default)]
+struct SeenFamilies {
+    by_hash: HashMap<u64, Written, BuildHasherDefault<PassThrough>>,
+    collided: Vec<Written>,
+}
+
+#[derive(Clone, Copy)]
+struct Written {
+    start: usize,
+    len: usize,
+    suffix: &'static str,
 }
 
 impl<'a> Writer<'a> {
     pub(crate) fn new(out: &'a mut Vec<u8>, dialect: &'static Dialect) -> Self {
-        Writer { out, dialect, family: Vec::with_capacity(64), kind: Kind::Gauge, seen: HashSet::new() }
+        Writer { out, dialect, family: Vec::with_capacity(64), kind: Kind::Gauge, seen: SeenFamilies::default() }
     }
 
     /// Starts a family named `prefix` + `name` (sanitized). The name excludes the `_total` of
@@ -80,9 +98,10 @@ impl<'a> Writer<'a> {
         naming::push_metric_name(&mut self.family, name);
         self.kind = kind;
 
-        let mut exposed = self.family.clone();
-        exposed.extend_from_slice(self.sample_suffix(kind).as_bytes());
-        if !self.seen.insert(exposed) {
+        let suffix = self.sample_suffix(kind);
+        let name_start = self.out.len() + b"# TYPE ".len();
+        let written = Written { start: name_start, len: self.family.len(), suffix };
+        if !self.seen.insert(self.out, &self.family, written) {
             return false;
         }
 
@@ -200,6 +219,77 @@ impl<'a> Writer<'a> {
         self.out.extend_from_slice(b"=\"");
         naming::push_label_value(self.out, value);
         self.out.push(b'"');
+    }
+}
+
+impl SeenFamilies {
+    /// Records a family about to be written at `written` (its TYPE line starts the output's
+    /// next line), or returns `false` when a family with the same name and suffix is already in
+    /// `out`.
+    fn insert(&mut self, out: &[u8], family: &[u8], written: Written) -> bool {
+        let is_same = |other: &Written| {
+            other.suffix == written.suffix && out.get(other.start..other.start + other.len) == Some(family)
+        };
+
+        let mut hasher = Fnv1a::default();
+        hasher.write(family);
+        hasher.write(written.suffix.as_bytes());
+        match self.by_hash.entry(hasher.finish()) {
+            Entry::Vacant(slot) => {
+                slot.insert(written);
+                true
+            }
+            Entry::Occupied(slot) if is_same(slot.get()) => false,
+            Entry::Occupied(_) => {
+                if self.collided.iter().any(is_same) {
+                    return false;
+                }
+                self.collided.push(written);
+                true
+            }
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: fast on the short names of metric families, which need no protection
+/// against chosen collisions (a collision only costs a byte comparison).
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv1a {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

@@ -1,9 +1,9 @@
 //! The `perf` collector: what the monitoring itself holds and costs.
 
-use crate::{collector, event};
 use crate::plugin::{registry, runner, Collector, Samples};
 use crate::registry::{self as metrics_registry, MetricRef};
 use crate::site::Site;
+use crate::{collector, event};
 
 /// Reports the footprint of perf itself: sites, registered metrics, time series, the memory
 /// they hold, the collector's ticks and their duration, the plugin collectors by state,

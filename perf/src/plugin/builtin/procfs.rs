@@ -87,10 +87,10 @@ pub(crate) fn parse_max_open_files(text: &str) -> Result<Option<u64>, ParseError
 
 fn kibibytes(value: &str) -> Result<u64, ParseError> {
     let file = "/proc/self/status";
-    let digits = value.trim().strip_suffix("kB").ok_or_else(|| ParseError {
-        file,
-        detail: format!("expected a size in kB, found {:?}", value.trim()),
-    })?;
+    let digits = value
+        .trim()
+        .strip_suffix("kB")
+        .ok_or_else(|| ParseError { file, detail: format!("expected a size in kB, found {:?}", value.trim()) })?;
     let kib = number(file, "memory size", digits.trim())?;
     Ok(kib.saturating_mul(1024))
 }

@@ -101,7 +101,8 @@ impl Evaluator {
         let now = pass.now;
         let mut values = Vec::new();
         for (labels, current) in input {
-            let state = self.state.entry(node, &labels, now, || NodeState::Previous { at: now, part: f64::NAN, whole: 0.0 });
+            let state =
+                self.state.entry(node, &labels, now, || NodeState::Previous { at: now, part: f64::NAN, whole: 0.0 });
             let NodeState::Previous { at, part: previous, .. } = state else { continue };
             let seconds = now.duration_since(*at).unwrap_or(Duration::ZERO).as_secs_f64();
             let first = previous.is_nan();

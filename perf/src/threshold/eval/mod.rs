@@ -189,7 +189,9 @@ impl Evaluator {
                 ),
                 _ => Value::Condition(Vec::new()),
             },
-            ExprKind::Unary { op: UnaryOp::Negate, operand } => map_values(self.eval(operand, pass), |value| Some(-value)),
+            ExprKind::Unary { op: UnaryOp::Negate, operand } => {
+                map_values(self.eval(operand, pass), |value| Some(-value))
+            }
             ExprKind::Binary { op, left, right } => {
                 let left = self.eval(left, pass);
                 let right = self.eval(right, pass);
@@ -209,8 +211,11 @@ impl Evaluator {
                 let mut values = Vec::new();
                 for (labels, part, whole) in series {
                     let now = pass.now;
-                    let state =
-                        self.state.entry(node, &labels, now, || NodeState::Previous { at: now, part: f64::NAN, whole: f64::NAN });
+                    let state = self.state.entry(node, &labels, now, || NodeState::Previous {
+                        at: now,
+                        part: f64::NAN,
+                        whole: f64::NAN,
+                    });
                     let NodeState::Previous { at, part: previous_part, whole: previous_whole } = state else {
                         continue;
                     };
@@ -314,10 +319,9 @@ pub(crate) fn series_of(value: Value) -> Vec<(Labels, f64)> {
         Value::Scalar(value) => vec![(Labels::new(), value)],
         Value::Vector(series) | Value::Counter(series) => series,
         Value::Distribution(_) => Vec::new(),
-        Value::Condition(verdicts) => verdicts
-            .into_iter()
-            .filter_map(|(labels, verdict)| Some((labels, verdict.value?)))
-            .collect(),
+        Value::Condition(verdicts) => {
+            verdicts.into_iter().filter_map(|(labels, verdict)| Some((labels, verdict.value?))).collect()
+        }
     }
 }
 
@@ -325,7 +329,9 @@ pub(crate) fn series_of(value: Value) -> Vec<(Labels, f64)> {
 pub(crate) fn map_values(value: Value, map: impl Fn(f64) -> Option<f64>) -> Value {
     match value {
         Value::Scalar(value) => map(value).map_or(Value::Vector(Vec::new()), Value::Scalar),
-        other => Value::Vector(series_of(other).into_iter().filter_map(|(labels, value)| Some((labels, map(value)?))).collect()),
+        other => Value::Vector(
+            series_of(other).into_iter().filter_map(|(labels, value)| Some((labels, map(value)?))).collect(),
+        ),
     }
 }
 

@@ -113,12 +113,16 @@ pub(crate) fn read(selector: &Selector, matchers: &CompiledMatchers, snapshot: &
 
 fn filter(raw: Raw, matchers: &CompiledMatchers) -> Raw {
     match raw {
-        Raw::Counter(series) => Raw::Counter(series.into_iter().filter(|(labels, _)| matchers.matches(labels)).collect()),
+        Raw::Counter(series) => {
+            Raw::Counter(series.into_iter().filter(|(labels, _)| matchers.matches(labels)).collect())
+        }
         Raw::Gauge(series) => Raw::Gauge(series.into_iter().filter(|(labels, _)| matchers.matches(labels)).collect()),
         Raw::Distribution(series) => {
             Raw::Distribution(series.into_iter().filter(|(labels, _)| matchers.matches(labels)).collect())
         }
-        Raw::Ratio(series) => Raw::Ratio(series.into_iter().filter(|(labels, _, _)| matchers.matches(labels)).collect()),
+        Raw::Ratio(series) => {
+            Raw::Ratio(series.into_iter().filter(|(labels, _, _)| matchers.matches(labels)).collect())
+        }
     }
 }
 
@@ -203,8 +207,10 @@ fn cache_hit_counts(snapshot: &Snapshot) -> Vec<(Labels, f64, f64)> {
 /// Health as a fraction: a cache's `cache_health_score` (0 to 100) divided by 100, and the
 /// `health` sample (already a fraction) of any other collector.
 fn health(snapshot: &Snapshot) -> Vec<(Labels, f64)> {
-    let mut series: Vec<(Labels, f64)> =
-        cache_samples(snapshot, "cache_health_score").into_iter().map(|(labels, score)| (labels, score / 100.0)).collect();
+    let mut series: Vec<(Labels, f64)> = cache_samples(snapshot, "cache_health_score")
+        .into_iter()
+        .map(|(labels, score)| (labels, score / 100.0))
+        .collect();
     for collector in snapshot.collectors.iter().filter(|collector| collector.kind != CACHE_KIND) {
         for sample in collector.samples.iter().filter(|sample| sample.name == "health") {
             let Some(value) = scalar(&sample.value) else { continue };
