@@ -80,6 +80,11 @@ impl FileCache {
         FileCache { bodies: FileCache::store_builder().capacity(capacity).build(), root: root.to_owned() }
     }
 
+    /// Applies the evictions moka has deferred, so the cache's counts and size are exact.
+    pub(crate) fn run_pending_tasks(&self) {
+        self.bodies.run_pending_tasks();
+    }
+
     /// Returns the body of `path`, from the cache or else from the disk.
     pub(crate) fn read(&self, path: &str) -> io::Result<Arc<[u8]>> {
         self.bodies.try_get_or_load(path.to_owned(), |path| read_from_disk(&self.root, path))

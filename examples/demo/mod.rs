@@ -102,6 +102,7 @@ impl Demo {
         let elapsed = self.started.elapsed();
         self.load.stop();
         self.server.stop();
+        self.site.cache.run_pending_tasks();
         elapsed
     }
 }

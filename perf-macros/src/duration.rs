@@ -13,7 +13,7 @@ const UNITS: &[(&str, u64)] = &[
 
 const HELP: &str = "write a number and a unit, such as \"250ms\" or \"1.5s\" (units: ns, us, ms, s, m, h)";
 
-/// Parses `text` into nanoseconds; the error says what is wrong and how to write it.
+/// Parses `text` into nanoseconds. The error explains what is wrong and how to write it.
 pub(crate) fn parse_nanos(text: &str) -> Result<u64, String> {
     let trimmed = text.trim();
     let number_end = trimmed.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(trimmed.len());

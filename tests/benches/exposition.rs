@@ -5,6 +5,11 @@
 //! The series: 1,000 metric names with 10 label values each, 800 names of counters and 200
 //! of gauges. A counting global allocator measures the bytes and allocations of one scrape.
 //!
+//! A perf scrape also runs the plugin collectors. Two are built in: `process` reads
+//! `/proc/self`, and `perf` (the runtime's own numbers) copies the metric registry to count
+//! it. The first scrape row runs them; the others disable both, so that they render the same
+//! 10,000 series and nothing else, like `metrics-exporter-prometheus` does.
+//!
 //! Run with `cargo bench -p perf-tests --bench exposition`. After criterion's report, the
 //! binary prints a Markdown table of the mean time per scrape, the allocations per scrape and
 //! the speed ratio; docs/BENCHMARKS.md records a run.
@@ -28,10 +33,14 @@ const LABEL_VALUES: usize = 10;
 const COUNTER_NAMES: usize = 800;
 const SERIES: usize = NAMES * LABEL_VALUES;
 
+const PERF_SCRAPE_COLLECTORS: &str = "perf_scrape_prometheus_with_builtin_collectors";
 const PERF_SCRAPE: &str = "perf_scrape_prometheus";
 const PERF_SCRAPE_OPENMETRICS: &str = "perf_scrape_openmetrics";
 const PERF_SNAPSHOT_RENDER: &str = "perf_snapshot_then_render";
 const METRICS_RENDER: &str = "metrics_exporter_prometheus_render";
+
+/// The built-in plugin collectors that the like-for-like rows disable.
+const BUILTIN_COLLECTORS: [&str; 2] = ["perf", "process"];
 
 /// Counts every allocation and its bytes, on top of the system allocator.
 struct Counting;
@@ -81,6 +90,11 @@ fn main() {
     check_same_series(&exposition, &handle);
 
     let mut group = criterion.benchmark_group(GROUP);
+    group.bench_function(PERF_SCRAPE_COLLECTORS, |b| b.iter(|| black_box(perf_scrape(&exposition, TextFormat::Prometheus))));
+    let with_collectors = allocations_of(|| perf_scrape(&exposition, TextFormat::Prometheus).len());
+    for name in BUILTIN_COLLECTORS {
+        perf::plugin::disable(name).unwrap_or_else(|error| panic!("cannot disable the built-in collector {name}: {error}"));
+    }
     group.bench_function(PERF_SCRAPE, |b| b.iter(|| black_box(perf_scrape(&exposition, TextFormat::Prometheus))));
     group.bench_function(PERF_SCRAPE_OPENMETRICS, |b| {
         b.iter(|| black_box(perf_scrape(&exposition, TextFormat::OpenMetrics)))
@@ -91,6 +105,7 @@ fn main() {
     criterion.final_summary();
 
     let rows = [
+        (PERF_SCRAPE_COLLECTORS, with_collectors),
         (PERF_SCRAPE, allocations_of(|| perf_scrape(&exposition, TextFormat::Prometheus).len())),
         (PERF_SCRAPE_OPENMETRICS, allocations_of(|| perf_scrape(&exposition, TextFormat::OpenMetrics).len())),
         (PERF_SNAPSHOT_RENDER, allocations_of(|| perf_snapshot_render(&exposition).len())),

@@ -5,7 +5,7 @@ mod alert_support;
 
 use std::time::Duration;
 
-use alert_support::{recorder, snapshot, take, Harness, Inbox, DELIVERY_TIMEOUT};
+use alert_support::{recorder, snapshot_by_label, take, Harness, Inbox, DELIVERY_TIMEOUT};
 use perf::alert::{AlertManager, AlertRule, AlertState, Matcher, Route};
 
 const METRIC: &str = "grouping_value";
@@ -30,11 +30,7 @@ fn harness() -> (Harness, Inbox) {
 /// Evaluates at `seconds` with the given shards' values.
 fn eval(harness: &Harness, seconds: u64, shards: &[(&str, f64)]) {
     harness.set(seconds);
-    let gauges: Vec<(&str, [(&str, &str); 1], f64)> =
-        shards.iter().map(|(shard, value)| (METRIC, [("shard", *shard)], *value)).collect();
-    let gauges: Vec<(&str, &[(&str, &str)], f64)> =
-        gauges.iter().map(|(name, labels, value)| (*name, &labels[..], *value)).collect();
-    harness.manager.evaluate(&snapshot(&gauges));
+    harness.manager.evaluate(&snapshot_by_label(METRIC, "shard", shards));
     assert!(harness.manager.wait_for_deliveries(DELIVERY_TIMEOUT));
 }
 

@@ -4,7 +4,7 @@ mod alert_support;
 
 use std::time::Duration;
 
-use alert_support::{at, recorder, snapshot, take, Harness, Inbox, DELIVERY_TIMEOUT};
+use alert_support::{at, recorder, snapshot_by_label, take, Harness, Inbox, DELIVERY_TIMEOUT};
 use perf::alert::{AlertManager, AlertRule, InhibitRule, Matcher, Muted, Route, Silence};
 use perf::event::Severity;
 
@@ -113,10 +113,7 @@ fn inhibition_harness() -> (Harness, Inbox) {
 
 fn eval_caches(harness: &Harness, seconds: u64, caches: &[(&str, f64)]) {
     harness.set(seconds);
-    let labels: Vec<[(&str, &str); 1]> = caches.iter().map(|(cache, _)| [("cache", *cache)]).collect();
-    let gauges: Vec<(&str, &[(&str, &str)], f64)> =
-        caches.iter().zip(&labels).map(|((_, value), labels)| (METRIC, &labels[..], *value)).collect();
-    harness.manager.evaluate(&snapshot(&gauges));
+    harness.manager.evaluate(&snapshot_by_label(METRIC, "cache", caches));
     assert!(harness.manager.wait_for_deliveries(DELIVERY_TIMEOUT));
 }
 

@@ -29,6 +29,26 @@ fn views_load_without_console_errors() {
 }
 
 #[test]
+fn export_download_fetches_chosen_format() {
+    let _browser = exclusive();
+    let base = base_url();
+    let driver = Driver::start();
+    let session = driver.session(1280, 900);
+    session.capture_errors();
+    session.goto(&format!("{base}/#/export"));
+    session.wait_for(VIEWS[5].ready, WAIT, "the export view");
+
+    session.script("document.getElementById('export-format').value = 'prometheus'; return null;", json!([]));
+    session.click(&session.find("#export-download"));
+    let notice = "document.querySelector('#view .notice').textContent";
+    session.wait_for(&format!("{notice}.startsWith('Downloaded')"), WAIT, "the download");
+    let text = session.script(&format!("return {notice};"), json!([]));
+    assert!(text.as_str().unwrap_or_default().ends_with(" of prometheus."), "notice: {text}");
+    let errors = session.errors();
+    assert!(errors.is_empty(), "errors: {errors:#?}");
+}
+
+#[test]
 fn site_toggle_changes_snapshot() {
     let _browser = exclusive();
     let base = base_url();

@@ -1,5 +1,5 @@
-//! The collector reports each site once, the first time it sees it with a subscriber
-//! listening. This binary has one test, so no other test can see the site first.
+//! The collector reports each site once, at the first tick that finds it while a subscriber
+//! listens. This binary has one test, so no other test can see the site first.
 
 use perf::event::{self, EventData, EventFilter, EventKind};
 

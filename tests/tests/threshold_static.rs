@@ -57,7 +57,8 @@ fn rate_of_counter_per_second() {
     // 100 then 160 calls 10 s apart: 6 per second, above 5/s.
     let mut rule = evaluator(r#"rate(metric{name="static_calls"}) > 5/s"#);
     let first = rule.evaluate(&counters("static_calls", 100), at(0));
-    assert!(first.series.is_empty() && first.warming_up);
+    assert!(first.series.is_empty());
+    assert!(first.warming_up);
     let second = rule.evaluate(&counters("static_calls", 160), at(10));
     assert_eq!(only(&second), (true, 6.0));
 }

@@ -5,7 +5,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::{ItemFn, ItemStatic};
 
 pub(crate) enum Item {
-    Fn(ItemFn),
+    Fn(Box<ItemFn>),
     Static(ItemStatic),
     /// Anything else, kept to point the error at it and to emit it unchanged.
     Other(TokenStream),
@@ -15,7 +15,7 @@ impl Parse for Item {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let tokens: TokenStream = input.parse()?;
         Ok(match syn::parse2::<syn::Item>(tokens.clone()) {
-            Ok(syn::Item::Fn(function)) => Item::Fn(function),
+            Ok(syn::Item::Fn(function)) => Item::Fn(Box::new(function)),
             Ok(syn::Item::Static(item)) => Item::Static(item),
             _ => Item::Other(tokens),
         })

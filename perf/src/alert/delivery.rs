@@ -54,7 +54,7 @@ pub struct DeliveryRecord {
     pub group_key: String,
     /// Fingerprints of the alerts in the notification.
     pub fingerprints: Vec<String>,
-    /// Where the delivery stands.
+    /// Progress of the delivery.
     pub status: DeliveryStatus,
     /// Every attempt so far.
     pub attempts: Vec<Attempt>,
@@ -62,7 +62,7 @@ pub struct DeliveryRecord {
     pub next_attempt_at: Option<SystemTime>,
 }
 
-/// Where a delivery stands.
+/// Progress of a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
@@ -81,7 +81,7 @@ pub enum DeliveryStatus {
 pub struct Attempt {
     /// When it started.
     pub at: SystemTime,
-    /// Why it failed; `None` when it succeeded.
+    /// Error of a failed attempt; `None` when it succeeded.
     pub error: Option<String>,
 }
 

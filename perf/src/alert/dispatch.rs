@@ -3,11 +3,11 @@
 //!
 //! - a new group waits `group_wait` before its first flush, then flushes every
 //!   `group_interval`;
-//! - at a flush, silenced and inhibited alerts are left out, then a notification is sent when
-//!   an alert fires that the last notification did not carry, when alerts resolved since (for
-//!   receivers that take resolved alerts), when the last firing alert resolved, or when
-//!   `repeat_interval` has passed since the last notification (unless every firing alert is
-//!   acknowledged);
+//! - at a flush, silenced and inhibited alerts are left out. A notification is then sent when
+//!   an alert fires that the last notification did not carry, or when alerts resolved since
+//!   (for receivers that take resolved alerts). It is also sent when the last firing alert
+//!   resolved, or when `repeat_interval` has passed since the last notification (unless every
+//!   firing alert is acknowledged);
 //! - a group whose alerts all fired and resolved before its first flush sends nothing;
 //! - resolved alerts leave the group after a flush, and an empty group is removed.
 //!
@@ -44,7 +44,7 @@ struct Group {
     next_flush: SystemTime,
 }
 
-/// What the last notification of a group to a receiver carried.
+/// Record of the last notification of a group to a receiver.
 #[derive(Debug)]
 struct NotifyLog {
     firing: BTreeSet<String>,

@@ -2,8 +2,8 @@
 //! optionally appended to a file of JSON lines so that a restart loses none of it.
 //!
 //! The file is read back at start-up (the newest `capacity` entries are kept). It is
-//! rewritten with only those entries once it holds twice as many lines, so it stays bounded
-//! too. Each entry is written and flushed as it happens.
+//! rewritten with only those entries once it contains twice as many lines, so it stays
+//! bounded too. Each entry is written and flushed as it happens.
 
 use std::collections::VecDeque;
 use std::fs::{File, OpenOptions};
@@ -30,7 +30,7 @@ pub struct HistoryEntry {
     pub event: HistoryEvent,
 }
 
-/// What a history entry records.
+/// The kind of a history entry, with its details.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum HistoryEvent {
@@ -86,7 +86,7 @@ pub enum HistoryEvent {
     },
 }
 
-/// Where and how much history is kept.
+/// Capacity and file of the history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryConfig {
     /// Entries kept in memory, and in the file after it is rewritten.

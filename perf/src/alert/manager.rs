@@ -44,7 +44,7 @@ struct Inner {
 pub struct AlertStatus {
     /// The alert.
     pub alert: Alert,
-    /// Why it is muted, if it is.
+    /// The reason it is muted, if it is.
     pub muted: Option<Muted>,
 }
 

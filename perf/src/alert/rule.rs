@@ -45,7 +45,7 @@ pub struct AlertRule {
     pub labels: Labels,
     /// Annotations, with `{{ $value }}` and `{{ $labels.NAME }}` placeholders.
     pub annotations: Labels,
-    /// What the rule does when its expression has no data at all.
+    /// Behaviour when the expression has no data at all.
     pub no_data: NoDataPolicy,
     /// Earlier samples an adaptive threshold needs before it compares.
     pub min_samples: usize,
@@ -53,7 +53,7 @@ pub struct AlertRule {
     pub flap_detection: Option<FlapDetection>,
 }
 
-/// What a rule does when its expression matches no series at all.
+/// The behaviour of a rule whose expression matches no series at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoDataPolicy {

@@ -19,9 +19,9 @@ pub struct Silence {
     pub starts_at: SystemTime,
     /// End of the silence (excluded).
     pub ends_at: SystemTime,
-    /// Who created it.
+    /// Author of the silence.
     pub created_by: String,
-    /// Why.
+    /// Reason for the silence.
     pub comment: String,
 }
 
@@ -37,7 +37,7 @@ pub struct InhibitRule {
     pub equal: Vec<String>,
 }
 
-/// Why an alert is muted, for listings.
+/// The reason an alert is muted, for listings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Muted {
     /// By the silences with these ids.

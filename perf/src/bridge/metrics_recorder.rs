@@ -139,14 +139,14 @@ impl Recorder for MetricsRecorder {
 
     fn register_counter(&self, key: &Key, _metadata: &Metadata<'_>) -> MetricsCounter {
         cached(&self.counters, key, || {
-            let counter = with_labels(key, |name, labels| registry::counter(name, labels));
+            let counter = with_labels(key, registry::counter);
             MetricsCounter::from_arc(Arc::new(CounterHandle { counter, absolute: Mutex::new(()) }))
         })
     }
 
     fn register_gauge(&self, key: &Key, _metadata: &Metadata<'_>) -> MetricsGauge {
         cached(&self.gauges, key, || {
-            let gauge = with_labels(key, |name, labels| registry::float_gauge(name, labels));
+            let gauge = with_labels(key, registry::float_gauge);
             MetricsGauge::from_arc(Arc::new(GaugeHandle(gauge)))
         })
     }

@@ -16,9 +16,9 @@ use crate::alert::{
     self, AlertError, AlertStatus, DeliveryRecord, DeliveryStatus, HistoryEvent, Matcher, Muted, Silence,
 };
 
-/// Who an acknowledgement or silence is recorded as when the request names nobody.
+/// Name recorded for an acknowledgement or silence when the request gives none.
 const DEFAULT_ACTOR: &str = "dashboard";
-/// Longest silence the dashboard sets.
+/// Maximum length of a silence set from the dashboard.
 const MAX_SILENCE: Duration = Duration::from_secs(7 * 24 * 3600);
 
 #[derive(Debug, Serialize)]

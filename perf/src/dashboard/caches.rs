@@ -47,7 +47,7 @@ pub struct CacheView {
     pub health_score: Option<f64>,
     /// Health state: `healthy`, `degraded` or `critical`.
     pub state: Option<String>,
-    /// Why the collector produced no samples, when it failed.
+    /// Reason the collector produced no samples, when it failed.
     pub error: Option<String>,
     /// Samples with other names, as reported.
     pub other: Vec<Sample>,
@@ -81,7 +81,7 @@ impl CacheView {
                 ("cache_hits", MetricValue::Counter(total)) => view.hits = Some(*total),
                 ("cache_misses", MetricValue::Counter(total)) => view.misses = Some(*total),
                 ("cache_hit_rate", MetricValue::FloatGauge(rate)) => reported_hit_rate = Some(*rate),
-                ("cache_get_latency_ns", MetricValue::Histogram(distribution)) => view.latency = distribution.clone(),
+                ("cache_get_latency_ns", MetricValue::Histogram(distribution)) => view.latency = *distribution,
                 ("cache_entries", MetricValue::Gauge(entries)) => {
                     view.entries = Some(*entries);
                     entries_as_size = Some(*entries);

@@ -14,7 +14,7 @@ pub struct ComponentView {
     pub name: String,
     /// Health state (`healthy`, `degraded`, `unhealthy`), when the component reports one.
     pub health: Option<String>,
-    /// Why the component has that health, when it says.
+    /// Reason for that health, when the component gives one.
     pub health_detail: Option<String>,
     /// The component's instrumented sites, sorted by name.
     pub sites: Vec<ComponentSite>,
@@ -46,7 +46,7 @@ pub struct ComponentCollector {
     pub kind: String,
     /// Whether the collector runs.
     pub enabled: bool,
-    /// Why the collector produced no samples: it failed, is disabled or is not supported.
+    /// Reason the collector produced no samples: it failed, is disabled or is not supported.
     pub error: Option<String>,
 }
 

@@ -1,9 +1,9 @@
 //! `GET /api/events`: the live stream of the dashboard, as server-sent events.
 //!
 //! Each frame is one event in the `text/event-stream` format: `id`, `event` (the type) and
-//! `data` (JSON) lines and a blank line. Types: `hello` when the stream opens, `tick` after
-//! each collector tick, `toggle` when monitoring of a site is turned on or off, and every
-//! event of the event system except slow calls, under its kind (`alert_state_changed`,
+//! `data` (JSON) lines and a blank line. The types are `hello` when the stream opens, `tick`
+//! after each collector tick and `toggle` when monitoring of a site is turned on or off. Every
+//! event of the event system except slow calls goes out under its kind (`alert_state_changed`,
 //! `config_reloaded`, `cache_health_changed`, ...) with the [`Event`] as data. A comment line
 //! goes out after 15 seconds without other frames, so that proxies keep the connection open.
 
@@ -17,7 +17,7 @@ use crate::registry;
 
 /// How often the stream looks for new events.
 const POLL: Duration = Duration::from_millis(100);
-/// Longest silence before a keep-alive comment.
+/// Maximum time without a frame before a keep-alive comment.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Reconnection delay suggested to the client, in milliseconds.
 const RETRY_MS: u64 = 2000;

@@ -42,7 +42,7 @@ pub(crate) use series::tier_for_window;
 use response::NO_STORE;
 
 /// Serves one dashboard request, or returns `None` when `request.path` is not a dashboard
-/// route, so the caller can try its own routes or answer 404.
+/// route, so the caller can try its own routes or return 404.
 ///
 /// The caller checks the bearer token first: every route here trusts its request. A known
 /// path with another method gets 405.

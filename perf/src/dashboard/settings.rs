@@ -119,12 +119,14 @@ pub(crate) fn show() -> Response {
 pub(crate) fn set_threshold(body: &[u8]) -> Response {
     let request: ThresholdRequest = match serde_json::from_slice(body) {
         Ok(request) => request,
-        Err(error) => return Response::error(
-            400,
-            format!(
+        Err(error) => {
+            return Response::error(
+                400,
+                format!(
                 "invalid threshold change: {error}; expected {{\"threshold\": NAME, \"field\": KEY, \"value\": TEXT}}"
             ),
-        ),
+            )
+        }
     };
     if config::store().is_none() {
         return no_file();

@@ -4,8 +4,8 @@
 //! Body: `{"site": "app::checkout", "enabled": false}`, `{"component": "payments", "enabled":
 //! true}`, `{"cache": "sessions", "enabled": false}` or `{"collector": "process", "enabled":
 //! true}`. When the process has a configuration file, sites, components and caches change
-//! through it (an override that the same validation as the file accepts, and that stays across
-//! reloads); otherwise sites and components change in the registry directly.
+//! through it: the change is an override that passes the same validation as the file and stays
+//! across reloads. Without a file, sites and components change in the registry directly.
 
 use serde::{Deserialize, Serialize};
 

@@ -10,9 +10,11 @@
 //!   already runs an HTTP server and mounts the routes on it (with a base path, if it likes).
 //!
 //! The routes are listed in the [`routes`](self::routes) table: `/metrics`, `/api/snapshot`,
-//! `/api/export?format=json|csv|prometheus|openmetrics`, `/api/exports`, `/healthz`. Bodies are
-//! gzip-compressed when `Accept-Encoding` allows it. With a bearer token set, every route but
-//! `/healthz` requires `Authorization: Bearer <token>`.
+//! `/api/export?format=json|csv|prometheus|openmetrics`, `/api/exports`, `/healthz`. The
+//! dashboard adds its page at `/`, its files under `/assets/` and its JSON and event-stream
+//! routes under `/api/` ([`crate::dashboard`]). Bodies are gzip-compressed when
+//! `Accept-Encoding` allows it. With a bearer token set, every route but `/healthz`, the
+//! dashboard page and its files requires `Authorization: Bearer <token>`.
 
 mod auth;
 mod encoding;

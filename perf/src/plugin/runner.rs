@@ -15,7 +15,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Maximum number of abandoned worker threads that may be stuck in hung jobs at once.
@@ -109,13 +109,7 @@ impl Runner {
     ///
     /// `settle` sees each outcome as soon as it is known, before the next batch can start, so
     /// that a job that failed can be marked before anyone runs it again.
-    pub(crate) fn run_all<J, T, F, S>(
-        &self,
-        jobs: Vec<J>,
-        budgets: &[Duration],
-        call: F,
-        mut settle: S,
-    ) -> Vec<Outcome<T>>
+    pub(crate) fn run_all<J, T, F, S>(&self, jobs: Vec<J>, budgets: &[Duration], call: F, settle: S) -> Vec<Outcome<T>>
     where
         J: Send + Sync + 'static,
         T: Send + 'static,
@@ -123,22 +117,27 @@ impl Runner {
         S: FnMut(&J, &Outcome<T>),
     {
         assert_eq!(jobs.len(), budgets.len(), "one budget per job");
-        let count = jobs.len();
-        if count == 0 {
+        if jobs.is_empty() {
             return Vec::new();
         }
 
+        let count = jobs.len();
         let claims = (0..count).map(|_| AtomicUsize::new(UNCLAIMED)).collect();
-        let batch = Arc::new(Batch { jobs, call, claims });
         let (reports, results) = mpsc::channel::<Report<T>>();
-        let mut outcomes: Vec<Option<Outcome<T>>> = (0..count).map(|_| None).collect();
-        let mut slot = self.worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut run = BatchRun {
+            runner: self,
+            slot: self.worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
+            batch: Arc::new(Batch { jobs, call, claims }),
+            reports,
+            outcomes: (0..count).map(|_| None).collect(),
+            settle,
+        };
 
-        let mut current = self.dispatch(&mut slot, &batch, &reports, 0, &mut outcomes);
+        let mut current = run.dispatch_from(0);
         let mut next = 0;
         let mut started = Instant::now();
         while next < count {
-            if outcomes[next].is_some() {
+            if run.outcomes[next].is_some() {
                 next += 1;
                 started = Instant::now();
                 continue;
@@ -146,82 +145,29 @@ impl Runner {
 
             let wait = (started + budgets[next]).saturating_duration_since(Instant::now());
             match results.recv_timeout(wait) {
-                Ok((index, result, elapsed)) => {
-                    let outcome = match result {
-                        Ok(value) => Outcome::Done(value, elapsed),
-                        Err(message) => Outcome::Panicked(message),
-                    };
-                    settle(&batch.jobs[index], &outcome);
-                    outcomes[index] = Some(outcome);
-                }
-                Err(RecvTimeoutError::Timeout) => {
-                    let claim =
-                        batch.claims[next].compare_exchange(UNCLAIMED, CANCELLED, Ordering::AcqRel, Ordering::Acquire);
-                    let outcome = match claim {
-                        Ok(_) => Outcome::NotRun(format!(
+                Ok((index, Ok(value), elapsed)) => run.record(index, Outcome::Done(value, elapsed)),
+                Ok((index, Err(message), _)) => run.record(index, Outcome::Panicked(message)),
+                Err(RecvTimeoutError::Timeout) => match run.cancel(next) {
+                    Ok(()) => {
+                        let reason = format!(
                             "the {} worker did not start it within its budget of {:?}",
                             self.label, budgets[next]
-                        )),
-                        Err(_) => Outcome::TimedOut(budgets[next]),
-                    };
-                    settle(&batch.jobs[next], &outcome);
-                    outcomes[next] = Some(outcome);
-                    if claim.err() == Some(current) {
-                        self.abandon(&mut slot);
-                        current = self.dispatch(&mut slot, &batch, &reports, next + 1, &mut outcomes);
+                        );
+                        run.record(next, Outcome::NotRun(reason));
                     }
-                }
-                Err(RecvTimeoutError::Disconnected) => unreachable!("the caller keeps a sender"),
-            }
-        }
-
-        outcomes.into_iter().map(|outcome| outcome.expect("every job has an outcome")).collect()
-    }
-
-    /// Queues jobs `from..` on the worker, starting one if needed, and returns its id. Without
-    /// a worker, every unclaimed job from `from` on is marked as not run and 0 is returned.
-    fn dispatch<J, T, F>(
-        &self,
-        slot: &mut Option<Worker>,
-        batch: &Arc<Batch<J, F>>,
-        reports: &Sender<Report<T>>,
-        from: usize,
-        outcomes: &mut [Option<Outcome<T>>],
-    ) -> usize
-    where
-        J: Send + Sync + 'static,
-        T: Send + 'static,
-        F: Fn(&J) -> T + Send + Sync + 'static,
-    {
-        let count = batch.jobs.len();
-        if from >= count {
-            return 0;
-        }
-
-        for _ in 0..2 {
-            let worker = match slot {
-                Some(worker) => worker,
-                None => match self.spawn() {
-                    Ok(worker) => slot.insert(worker),
-                    Err(reason) => {
-                        cancel_from(batch, from, &reason, outcomes);
-                        return 0;
+                    Err(worker) => {
+                        run.record(next, Outcome::TimedOut(budgets[next]));
+                        if worker == current {
+                            self.abandon(&mut run.slot);
+                            current = run.dispatch_from(next + 1);
+                        }
                     }
                 },
-            };
-
-            let queued = (from..count).all(|index| worker.tasks.send(task(batch, reports, index)).is_ok());
-            if queued {
-                return worker.id;
+                Err(RecvTimeoutError::Disconnected) => unreachable!("the batch keeps a sender"),
             }
-            // The worker thread is gone (it cannot panic, so only a failed spawn leaves this);
-            // start another one.
-            *slot = None;
         }
 
-        let reason = format!("the {} worker thread stopped accepting jobs", self.label);
-        cancel_from(batch, from, &reason, outcomes);
-        0
+        run.outcomes.into_iter().map(|outcome| outcome.expect("every job has an outcome")).collect()
     }
 
     fn spawn(&self) -> Result<Worker, String> {
@@ -284,6 +230,69 @@ impl Drop for InFlightGuard<'_> {
     }
 }
 
+/// The state of one call of [`Runner::run_all`], which holds the runner's worker slot.
+struct BatchRun<'a, J, T, F, S> {
+    runner: &'a Runner,
+    slot: MutexGuard<'a, Option<Worker>>,
+    batch: Arc<Batch<J, F>>,
+    reports: Sender<Report<T>>,
+    outcomes: Vec<Option<Outcome<T>>>,
+    settle: S,
+}
+
+impl<J, T, F, S> BatchRun<'_, J, T, F, S>
+where
+    J: Send + Sync + 'static,
+    T: Send + 'static,
+    F: Fn(&J) -> T + Send + Sync + 'static,
+    S: FnMut(&J, &Outcome<T>),
+{
+    /// Queues jobs `from..` on the worker, starting one if needed, and returns its id. Without
+    /// a worker, the jobs no abandoned worker took are recorded as not run, and 0 is returned.
+    fn dispatch_from(&mut self, from: usize) -> usize {
+        let reason = match self.queue(from) {
+            Ok(worker) => return worker,
+            Err(reason) => reason,
+        };
+        for index in from..self.batch.jobs.len() {
+            if self.cancel(index).is_ok() {
+                self.record(index, Outcome::NotRun(reason.clone()));
+            }
+        }
+        0
+    }
+
+    fn queue(&mut self, from: usize) -> Result<usize, String> {
+        for _ in 0..2 {
+            let worker = match &mut *self.slot {
+                Some(worker) => worker,
+                None => self.slot.insert(self.runner.spawn()?),
+            };
+
+            let count = self.batch.jobs.len();
+            let queued = (from..count).all(|index| worker.tasks.send(task(&self.batch, &self.reports, index)).is_ok());
+            if queued {
+                return Ok(worker.id);
+            }
+            // The worker thread is gone (it cannot panic, so only a failed spawn leaves this);
+            // start another one.
+            *self.slot = None;
+        }
+        Err(format!("the {} worker thread stopped accepting jobs", self.runner.label))
+    }
+
+    /// Marks job `index` so that no worker starts it, or returns the worker that already did.
+    fn cancel(&self, index: usize) -> Result<(), usize> {
+        let claim = &self.batch.claims[index];
+        claim.compare_exchange(UNCLAIMED, CANCELLED, Ordering::AcqRel, Ordering::Acquire).map(|_| ())
+    }
+
+    fn record(&mut self, index: usize, outcome: Outcome<T>) {
+        (self.settle)(&self.batch.jobs[index], &outcome);
+        self.outcomes[index] = Some(outcome);
+    }
+}
+
 fn task<J, T, F>(batch: &Arc<Batch<J, F>>, reports: &Sender<Report<T>>, index: usize) -> Task
 where
     J: Send + Sync + 'static,
@@ -304,16 +313,6 @@ where
         // The caller may have stopped waiting (the job timed out); nothing is left to do then.
         let _ = reports.send((index, result.map_err(|panic| panic_message(&*panic)), elapsed));
     })
-}
-
-fn cancel_from<J, F, T>(batch: &Batch<J, F>, from: usize, reason: &str, outcomes: &mut [Option<Outcome<T>>]) {
-    for index in from..batch.jobs.len() {
-        let cancelled =
-            batch.claims[index].compare_exchange(UNCLAIMED, CANCELLED, Ordering::AcqRel, Ordering::Acquire).is_ok();
-        if cancelled {
-            outcomes[index] = Some(Outcome::NotRun(reason.to_owned()));
-        }
-    }
 }
 
 fn work(id: usize, queue: &Receiver<Task>, abandoned: &AtomicBool) {

@@ -22,11 +22,11 @@ pub enum FetchError {
     Request {
         /// The URL requested.
         url: String,
-        /// What the HTTP client reported.
+        /// Error from the HTTP client.
         source: Box<ureq::Error>,
     },
-    /// The server answered with an error status.
-    #[error("{url} answered {status}: {body}")]
+    /// The server returned an error status.
+    #[error("{url} returned {status}: {body}")]
     Status {
         /// The URL requested.
         url: String,
@@ -40,7 +40,7 @@ pub enum FetchError {
     Parse {
         /// The URL requested.
         url: String,
-        /// Where the JSON did not match.
+        /// Position and cause of the mismatch.
         source: serde_json::Error,
     },
 }

@@ -14,7 +14,7 @@ pub enum LoadError {
     Read {
         /// The file.
         path: PathBuf,
-        /// What the operating system reported.
+        /// Error from the operating system.
         source: std::io::Error,
     },
     /// A file is not a JSON export of perf.
@@ -22,7 +22,7 @@ pub enum LoadError {
     Parse {
         /// The file.
         path: PathBuf,
-        /// Where the JSON did not match.
+        /// Position and cause of the mismatch.
         source: serde_json::Error,
     },
     /// The input has no snapshot.

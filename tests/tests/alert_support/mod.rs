@@ -28,12 +28,24 @@ pub(crate) fn at(seconds: u64) -> SystemTime {
     start() + Duration::from_secs(seconds)
 }
 
+/// A float gauge to put in a snapshot: name, labels, value.
+pub(crate) type Gauge<'a> = (&'a str, &'a [(&'a str, &'a str)], f64);
+
 /// A snapshot with no site and no collector, whose only metrics are the float gauges given.
-pub(crate) fn snapshot(gauges: &[(&str, &[(&str, &str)], f64)]) -> Snapshot {
+pub(crate) fn snapshot(gauges: &[Gauge<'_>]) -> Snapshot {
     let mut snapshot = perf::snapshot();
     snapshot.sites.clear();
     snapshot.collectors.clear();
     snapshot.metrics = gauges.iter().map(|(name, labels, value)| gauge(name, labels, *value)).collect();
+    snapshot
+}
+
+/// Builds a snapshot with one series of `metric` per entry of `series`, each with its own
+/// value of the label `label`.
+pub(crate) fn snapshot_by_label(metric: &str, label: &str, series: &[(&str, f64)]) -> Snapshot {
+    let mut snapshot = snapshot(&[]);
+    snapshot.metrics =
+        series.iter().map(|(value_label, value)| gauge(metric, &[(label, value_label)], *value)).collect();
     snapshot
 }
 
@@ -117,8 +129,8 @@ pub(crate) struct Request {
     pub(crate) body: String,
 }
 
-/// An HTTP responder on 127.0.0.1 that answers each request with the next status of a list
-/// (the last one repeats) and records the requests.
+/// An HTTP responder on 127.0.0.1 that responds to each request with the next status of a
+/// list (the last one repeats) and records the requests.
 pub(crate) struct Responder {
     pub(crate) url: String,
     pub(crate) requests: Arc<Mutex<Vec<Request>>>,

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
-/// Longest wait for a page to show what a test expects.
+/// Maximum wait for a page to show what a test expects.
 pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
-/// A dashboard view: its route and a JavaScript condition that holds once it shows data.
+/// A dashboard view: its route and a JavaScript condition that is true once it shows data.
 pub(crate) struct View {
     pub(crate) name: &'static str,
     pub(crate) ready: &'static str,

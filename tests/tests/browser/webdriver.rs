@@ -113,7 +113,7 @@ impl Driver {
         let text = response.body_mut().read_to_string().map_err(|error| format!("{method} {path}: {error}"))?;
         let parsed: Value = serde_json::from_str(&text).map_err(|error| format!("{method} {path}: {error}: {text}"))?;
         if !response.status().is_success() {
-            return Err(format!("{method} {path} answered {}: {}", response.status(), parsed["value"]));
+            return Err(format!("{method} {path} returned {}: {}", response.status(), parsed["value"]));
         }
         Ok(parsed["value"].clone())
     }
@@ -244,7 +244,9 @@ impl Drop for Session<'_> {
 
 /// Reads the width from a PNG's header chunk.
 pub(crate) fn png_width(png: &[u8]) -> u32 {
-    assert!(png.len() > 24 && &png[1..4] == b"PNG" && &png[12..16] == b"IHDR", "not a PNG file");
+    assert!(png.len() > 24, "a PNG file of {} bytes is too short", png.len());
+    assert_eq!(&png[1..4], b"PNG", "not a PNG signature");
+    assert_eq!(&png[12..16], b"IHDR", "no PNG header chunk");
     u32::from_be_bytes([png[16], png[17], png[18], png[19]])
 }
 

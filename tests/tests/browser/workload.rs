@@ -1,6 +1,6 @@
-//! The test process's real data: monitored functions in three components, two caches, a
-//! thread that calls them continuously, a configuration file (collector ticking every 250 ms,
-//! a threshold, two profiles) and an alert manager with a rule the tests can trigger.
+//! The test process's real data: monitored functions in three components, two caches and a
+//! thread that calls them continuously. A configuration file sets the collector to tick every
+//! 250 ms, a threshold and two profiles, and an alert manager has a rule the tests can trigger.
 
 use std::sync::Once;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! The evaluator: runs a parsed rule expression against a snapshot, once per evaluation.
 //!
-//! A selector yields one series per matching site, cache or metric; functions and operators
+//! A selector yields one series per matching site, cache or metric. Functions and operators
 //! work per series, and binary operators join series on their shared labels ([`join`]). The
 //! functions with memory (`rate`, `increase`, `delta`, `pct_change`, `ewma`, `ewma_upper`,
 //! `ewma_lower`, `zscore`, `rolling_percentile`, `absent`) and the interval ratios
@@ -87,7 +87,7 @@ pub(crate) enum Value {
     Condition(Vec<(Labels, Verdict)>),
 }
 
-/// What one evaluation passes down the tree.
+/// State passed down the tree during one evaluation.
 pub(crate) struct Pass<'a> {
     pub(crate) snapshot: &'a Snapshot,
     pub(crate) now: SystemTime,
@@ -236,8 +236,8 @@ impl Evaluator {
     }
 }
 
-/// Returns how much a counter grew from `previous` to `current`; a smaller `current` means
-/// the counter restarted from zero, as in Prometheus, so all of it is new.
+/// Returns how much a counter grew from `previous` to `current`. A smaller `current` means
+/// that the counter restarted from zero (as in Prometheus), so all of it is new.
 pub(crate) fn counter_increase(previous: f64, current: f64) -> f64 {
     if current >= previous {
         current - previous

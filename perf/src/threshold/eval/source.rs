@@ -1,9 +1,9 @@
 //! Reads the series of one selector from a snapshot.
 //!
-//! Each series carries the labels that matchers see and that alerts inherit: `site` and
-//! `component` (and the site's static labels) for site metrics; `cache` and `component` (and
-//! the sample's labels) for cache metrics; `name` (and the metric's labels, plus `collector`
-//! and `component` for a plugin collector's sample) for `metric{name="..."}`. Values are in
+//! Each series carries the labels that matchers see and that alerts inherit. Site metrics
+//! have `site`, `component` and the site's static labels. Cache metrics have `cache`,
+//! `component` and the sample's labels. `metric{name="..."}` has `name` and the metric's
+//! labels, plus `collector` and `component` for a plugin collector's sample. Values are in
 //! base units: latency in seconds, ratios as fractions.
 
 use std::collections::BTreeMap;
