@@ -70,7 +70,7 @@ impl Collector for JobQueue {
 
 perf::register_collector!(QUEUE);
 
-/// The queue's health, from its backlog.
+/// Returns the queue's health, from its backlog.
 #[perf::health_check(component = "jobs")]
 fn queue_backlog() -> Health {
     let depth = QUEUE.depth();

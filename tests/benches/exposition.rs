@@ -90,10 +90,13 @@ fn main() {
     check_same_series(&exposition, &handle);
 
     let mut group = criterion.benchmark_group(GROUP);
-    group.bench_function(PERF_SCRAPE_COLLECTORS, |b| b.iter(|| black_box(perf_scrape(&exposition, TextFormat::Prometheus))));
+    group.bench_function(PERF_SCRAPE_COLLECTORS, |b| {
+        b.iter(|| black_box(perf_scrape(&exposition, TextFormat::Prometheus)))
+    });
     let with_collectors = allocations_of(|| perf_scrape(&exposition, TextFormat::Prometheus).len());
     for name in BUILTIN_COLLECTORS {
-        perf::plugin::disable(name).unwrap_or_else(|error| panic!("cannot disable the built-in collector {name}: {error}"));
+        perf::plugin::disable(name)
+            .unwrap_or_else(|error| panic!("cannot disable the built-in collector {name}: {error}"));
     }
     group.bench_function(PERF_SCRAPE, |b| b.iter(|| black_box(perf_scrape(&exposition, TextFormat::Prometheus))));
     group.bench_function(PERF_SCRAPE_OPENMETRICS, |b| {

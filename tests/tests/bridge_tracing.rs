@@ -48,6 +48,9 @@ mod orders {
     #[perf::monitored]
     #[tracing::instrument]
     pub(crate) fn both() {}
+
+    #[tracing::instrument]
+    pub(crate) fn list() {}
 }
 
 mod accounts {
@@ -136,17 +139,17 @@ fn monitored_function_not_counted_twice() {
 #[test]
 fn span_sites_listed_with_static_sites() {
     install();
-    orders::place(1);
+    orders::list();
     orders::both();
 
     let snapshot = perf::snapshot();
     let names: Vec<&str> = snapshot.sites.iter().map(|site| site.name.as_str()).collect();
-    assert!(names.contains(&"bridge_tracing::orders::place"), "{names:?}");
+    assert!(names.contains(&"bridge_tracing::orders::list"), "{names:?}");
     assert!(names.contains(&"bridge_tracing::orders::both"), "{names:?}");
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted, "sites are sorted by name");
 
     let component = snapshot.component("bridge_tracing::orders").unwrap();
-    assert!(component.sites.iter().any(|site| site == "bridge_tracing::orders::place"));
+    assert!(component.sites.iter().any(|site| site == "bridge_tracing::orders::list"));
 }

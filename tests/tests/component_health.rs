@@ -127,7 +127,8 @@ fn component_lists_its_members() {
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted, "components are sorted by name");
-    assert!(names.contains(&"process") && names.contains(&"perf"), "{names:?}");
+    assert!(names.contains(&"process"), "{names:?}");
+    assert!(names.contains(&"perf"), "{names:?}");
 }
 
 #[test]

@@ -37,7 +37,8 @@ fn internals_counts_sites_and_metrics() {
     assert_eq!(collector.component, "perf");
 
     let site_names: Vec<&str> = perf::sites().iter().map(|site| site.name).collect();
-    assert!(site_names.contains(&"plugin_internals::parse") && site_names.contains(&"plugin_internals::render"));
+    assert!(site_names.contains(&"plugin_internals::parse"), "{site_names:?}");
+    assert!(site_names.contains(&"plugin_internals::render"), "{site_names:?}");
     assert_eq!(value(collector, "sites", &[]), MetricValue::Gauge(site_names.len() as i64));
     assert!(snapshot.metric("internals_test_events", &[]).is_some());
     assert_eq!(value(collector, "metrics", &[]), MetricValue::Gauge(snapshot.metrics.len() as i64));

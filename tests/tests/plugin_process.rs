@@ -40,7 +40,7 @@ fn cpu_micros() -> (u64, u64) {
 }
 
 fn read_proc() -> Reading {
-    // The listing holds one descriptor of its own while it runs.
+    // Listing the directory opens one descriptor of its own, which is not counted.
     let open_fds = std::fs::read_dir("/proc/self/fd").unwrap().count() as i64 - 1;
     let (user_us, system_us) = cpu_micros();
     Reading {
@@ -131,34 +131,18 @@ fn process_collector_matches_proc() {
     let (low, high) =
         (before.resident_bytes.min(after.resident_bytes), before.resident_bytes.max(after.resident_bytes));
     let tolerance = 4 * 1024 * 1024;
-    assert!(
-        resident >= low - tolerance && resident <= high + tolerance,
-        "RSS {resident} outside {low}..{high} ± 4 MiB"
-    );
+    assert_between("resident bytes", resident, low - tolerance, high + tolerance);
 
     let virtual_size = gauge(&collector, "process_virtual_memory_bytes");
     let (low, high) = (before.virtual_bytes.min(after.virtual_bytes), before.virtual_bytes.max(after.virtual_bytes));
     let tolerance = 64 * 1024 * 1024;
-    assert!(
-        virtual_size >= low - tolerance && virtual_size <= high + tolerance,
-        "VmSize {virtual_size} outside {low}..{high}"
-    );
+    assert_between("virtual bytes", virtual_size, low - tolerance, high + tolerance);
 
     let user = cpu(&collector, "user");
-    assert!(
-        user >= before.user_us && user <= after.user_us,
-        "user CPU {user} µs outside {}..{}",
-        before.user_us,
-        after.user_us
-    );
+    assert_between("user CPU µs", user, before.user_us, after.user_us);
     assert!(user >= 100_000, "300 ms of busy loop shows as {user} µs of user CPU");
     let system = cpu(&collector, "system");
-    assert!(
-        system >= before.system_us && system <= after.system_us,
-        "system CPU {system} µs outside {}..{}",
-        before.system_us,
-        after.system_us
-    );
+    assert_between("system CPU µs", system, before.system_us, after.system_us);
 
     let limits = std::fs::read_to_string("/proc/self/limits").unwrap();
     let soft =
@@ -172,6 +156,12 @@ fn process_collector_matches_proc() {
     for worker in workers {
         worker.join().unwrap();
     }
+}
+
+/// Asserts `low <= value <= high`, each bound on its own.
+fn assert_between<T: PartialOrd + std::fmt::Display>(what: &str, value: T, low: T, high: T) {
+    assert!(value >= low, "{what}: {value} is below {low}");
+    assert!(value <= high, "{what}: {value} is above {high}");
 }
 
 fn warm_up_threads(collector: &CollectorSnapshot) -> i64 {

@@ -229,6 +229,11 @@ impl Delivery {
                 tracing::error!("perf alert delivery thread panicked");
             }
         }
+
+        let abandoned = self.shared.lock().jobs.len();
+        if abandoned > 0 {
+            tracing::warn!(abandoned, "alert manager stopped with notifications still waiting for delivery");
+        }
     }
 }
 

@@ -17,7 +17,7 @@
 //! `Unit::Seconds`, ...) before its first use, or when its name ends in `_seconds`,
 //! `_milliseconds`, `_ms`, `_microseconds`, `_us`, `_nanoseconds` or `_ns`; its values are
 //! converted to nanoseconds and the unit suffix of its name becomes `_nanoseconds`, so that the
-//! name tells the unit of what is stored. Other histograms keep their name and are rounded,
+//! name states the unit of the stored values. Other histograms keep their name and are rounded,
 //! so give values below 1 (ratios) a scale of their own before recording them.
 //!
 //! Handles are cached by key, so `counter!("x").increment(1)` in a loop costs one hash lookup

@@ -17,7 +17,7 @@ pub struct CheckSnapshot {
     pub name: String,
     /// Component it checks.
     pub component: String,
-    /// What the check returned, or why it has no answer (panic, time-out).
+    /// The health the check returned, or the failure that left it without one (panic, time-out).
     pub health: Health,
     /// How long the check took, in microseconds (0 when it did not return).
     pub duration_us: u64,

@@ -15,12 +15,12 @@ pub enum Health {
     Healthy,
     /// Works, but worse than expected: slow, close to a limit, running on a fallback.
     Degraded {
-        /// What is wrong, for the operator.
+        /// Description of the problem, for the operator.
         reason: String,
     },
     /// Does not work.
     Unhealthy {
-        /// What is wrong, for the operator.
+        /// Description of the problem, for the operator.
         reason: String,
     },
 }

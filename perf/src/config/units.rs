@@ -274,7 +274,7 @@ pub fn format_duration(duration: Duration) -> String {
     let units = [("d", 86_400_000_000_000u128), ("h", 3_600_000_000_000), ("m", 60_000_000_000), ("s", 1_000_000_000)];
     let finer = [("ms", 1_000_000u128), ("us", 1_000), ("ns", 1)];
     for (name, size) in units.iter().chain(finer.iter()) {
-        if nanos % size == 0 {
+        if nanos.is_multiple_of(*size) {
             return format!("{}{name}", nanos / size);
         }
     }
@@ -301,7 +301,7 @@ impl fmt::Display for ByteSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let units = [("TiB", 1u64 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
         for (name, size) in units {
-            if self.0 != 0 && self.0 % size == 0 {
+            if self.0 != 0 && self.0.is_multiple_of(size) {
                 return write!(f, "{}{name}", self.0 / size);
             }
         }

@@ -13,7 +13,7 @@ use crate::threshold::Labels;
 pub struct Event {
     /// When it happened.
     pub at: SystemTime,
-    /// How severe it is.
+    /// Severity.
     pub severity: Severity,
     /// Component it concerns, if any.
     pub component: Option<String>,
@@ -25,7 +25,7 @@ pub struct Event {
     pub data: EventData,
 }
 
-/// How severe an event is, from least to most.
+/// Severity of an event, from least to most severe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -37,7 +37,7 @@ pub enum Severity {
     Critical,
 }
 
-/// What happened, with the details of each kind of event.
+/// The details of each kind of event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventData {
@@ -81,12 +81,12 @@ pub enum EventData {
     ConfigReloaded {
         /// Whether the new configuration is in force.
         applied: bool,
-        /// Why a reload was rejected.
+        /// Error that made the reload fail.
         error: Option<String>,
     },
     /// A scheduled export finished.
     ExportFinished {
-        /// Where the export went: a path or a name.
+        /// Destination of the export: a path or a name.
         target: String,
         /// Error of a failed export.
         error: Option<String>,

@@ -56,7 +56,7 @@ pub(crate) struct InFlight(AtomicBool);
 #[derive(Debug)]
 pub(crate) struct InFlightGuard<'a>(&'a AtomicBool);
 
-/// How one job of a batch ended.
+/// The result of one job of a batch.
 #[derive(Debug)]
 pub(crate) enum Outcome<T> {
     /// The job returned this value after this long.
@@ -107,7 +107,7 @@ impl Runner {
     /// Runs `call` on each job in order, on the worker thread, and returns one outcome per job.
     /// `budgets[i]` is the time job `i` may take.
     ///
-    /// `settle` sees each outcome as soon as it is known, before the next batch can start, so
+    /// `settle` receives each outcome as soon as it is known, before the next batch can start, so
     /// that a job that failed can be marked before anyone runs it again.
     pub(crate) fn run_all<J, T, F, S>(&self, jobs: Vec<J>, budgets: &[Duration], call: F, settle: S) -> Vec<Outcome<T>>
     where
@@ -230,7 +230,7 @@ impl Drop for InFlightGuard<'_> {
     }
 }
 
-/// The state of one call of [`Runner::run_all`], which holds the runner's worker slot.
+/// The state of one call of [`Runner::run_all`], including the lock on the runner's worker slot.
 struct BatchRun<'a, J, T, F, S> {
     runner: &'a Runner,
     slot: MutexGuard<'a, Option<Worker>>,
@@ -274,8 +274,8 @@ where
             if queued {
                 return Ok(worker.id);
             }
-            // The worker thread is gone (it cannot panic, so only a failed spawn leaves this);
-            // start another one.
+            // The worker thread has ended, which only a panic outside the jobs' own
+            // `catch_unwind` could cause. Start another one.
             *self.slot = None;
         }
         Err(format!("the {} worker thread stopped accepting jobs", self.runner.label))

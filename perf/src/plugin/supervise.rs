@@ -1,7 +1,7 @@
 //! Runs every enabled collector in isolation and disables the ones that fail.
 //!
-//! Collections and ticks go through their own [`Runner`]s, so a snapshot never waits behind a
-//! tick and the other way round. A collector that panics or runs past its time budget is
+//! Collections and ticks go through their own [`Runner`]s, so a collection never queues behind
+//! a tick on the same worker thread, and the other way round. A collector that panics or runs past its time budget is
 //! disabled on the spot, logged once, and listed in snapshots with the reason; the others run
 //! as usual.
 
@@ -44,7 +44,7 @@ pub struct CollectorSnapshot {
 static COLLECT: Runner = Runner::new("collect");
 static TICK: Runner = Runner::new("tick");
 
-/// What one run of `collect` returned.
+/// The result of one run of `collect`.
 enum Collected {
     Samples(Vec<Sample>),
     Unsupported(String),

@@ -91,7 +91,10 @@ impl Lexer<'_> {
     fn number(&mut self, start: usize) -> Result<(), RuleError> {
         let rest = &self.text[start..];
         let number_length =
-            if rest.starts_with('.') { units::number_length(&rest[1..]) + 1 } else { units::number_length(rest) };
+            match rest.strip_prefix('.') {
+            Some(fraction) => units::number_length(fraction) + 1,
+            None => units::number_length(rest),
+        };
         let unit_start = start + number_length;
         let after = &self.text[unit_start..];
         let unit_length = if after.starts_with('%') {

@@ -49,7 +49,7 @@ above = "500ms"
 #[perf::monitored(latency, errors, in_flight, name = "browser_workload::place_order", component = "checkout")]
 fn place_order(items: u64) -> Result<u64, OrderError> {
     spin(Duration::from_micros(40 + items * 15));
-    if items % 13 == 0 {
+    if items.is_multiple_of(13) {
         return Err(OrderError::OutOfStock);
     }
     Ok(items * 250)
@@ -79,7 +79,7 @@ pub(crate) fn fail_refunds(count: u64) {
 #[perf::monitored(latency, errors, name = "browser_workload::login", component = "auth")]
 fn login(user: u64) -> Result<(), String> {
     spin(Duration::from_micros(120));
-    if user % 50 == 0 {
+    if user.is_multiple_of(50) {
         return Err(format!("user {user} is locked"));
     }
     Ok(())

@@ -23,7 +23,7 @@ use crate::config::units::{serialize_optional_duration, ByteSize, Ratio};
 use crate::config::values;
 
 /// Settings of every cache, and rules for caches by name pattern.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CacheSettings {
     /// Hit rate below which a cache misses its target.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,17 +94,6 @@ pub struct CachePolicy {
 impl Default for HealthBounds {
     fn default() -> Self {
         HealthBounds { warning_below: Ratio(0.8), critical_below: Ratio(0.5) }
-    }
-}
-
-impl Default for CacheSettings {
-    fn default() -> Self {
-        CacheSettings {
-            hit_rate_target: None,
-            latency_target: None,
-            health: HealthBounds::default(),
-            rules: Vec::new(),
-        }
     }
 }
 

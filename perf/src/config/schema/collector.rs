@@ -108,7 +108,7 @@ fn decode_tier(cx: &mut Decoder<'_>, node: &Node, key: &str, interval: Duration)
     fields.finish(cx);
     let (resolution, keep) = (resolution?, keep?);
 
-    if resolution.as_nanos() % interval.as_nanos() != 0 {
+    if !resolution.as_nanos().is_multiple_of(interval.as_nanos()) {
         let node = resolution_node?;
         let message = format!(
             "{key}.resolution: {} is not a whole multiple of the collector interval {}; use a multiple of {}",

@@ -135,7 +135,7 @@ fn check_references(cx: &mut Decoder<'_>, root: &Node) {
             ReferenceKind::EscalationPolicy => (defined_in_file("escalation"), "escalation policy", "escalation"),
             ReferenceKind::Threshold => (defined_in_file("thresholds"), "threshold", "thresholds"),
         };
-        if defined.iter().any(|name| *name == reference.name) {
+        if defined.contains(&reference.name) {
             continue;
         }
         report_unknown(cx, &reference.origin, &reference.key, &reference.name, what, section, &defined);

@@ -20,11 +20,17 @@ use super::{warn_once, Exposition};
 use crate::plugin::{CollectorSnapshot, Sample};
 use crate::snapshot::MetricValue;
 
-/// Cache samples exposed under another name, with one more label.
-const CACHE_RENAMES: &[(&str, &str, Option<(&str, &str)>)] = &[
-    ("cache_hits", "cache_gets", Some(("result", "hit"))),
-    ("cache_misses", "cache_gets", Some(("result", "miss"))),
-    ("cache_entries", "cache_size", None),
+/// A cache sample exposed under another name, with one more label.
+struct Rename {
+    sample: &'static str,
+    family: &'static str,
+    label: Option<(&'static str, &'static str)>,
+}
+
+const CACHE_RENAMES: &[Rename] = &[
+    Rename { sample: "cache_hits", family: "cache_gets", label: Some(("result", "hit")) },
+    Rename { sample: "cache_misses", family: "cache_gets", label: Some(("result", "miss")) },
+    Rename { sample: "cache_entries", family: "cache_size", label: None },
 ];
 
 /// Cache samples derived from others, which PromQL computes better over its own windows.
@@ -160,9 +166,9 @@ fn entry<'a>(exposition: &Exposition, collector: &'a CollectorSnapshot, sample: 
         if CACHE_DERIVED.contains(&name.as_ref()) || name.starts_with("cache_window_") {
             return None;
         }
-        if let Some((_, renamed, label)) = CACHE_RENAMES.iter().find(|(from, _, _)| *from == name) {
-            name = Cow::Borrowed(renamed);
-            extra = *label;
+        if let Some(rename) = CACHE_RENAMES.iter().find(|rename| rename.sample == name) {
+            name = Cow::Borrowed(rename.family);
+            extra = rename.label;
         }
     }
 

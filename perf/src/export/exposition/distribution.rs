@@ -55,7 +55,8 @@ pub(crate) fn estimated_sum(buckets: &Buckets) -> f64 {
         .iter()
         .map(|&(index, count)| {
             let (low, high) = bucket_range(index);
-            let middle = low + (high - low + 1) / 2;
+            let width = high - low + 1;
+            let middle = low + width / 2;
             middle as f64 * count as f64
         })
         .sum()

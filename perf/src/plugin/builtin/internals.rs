@@ -1,4 +1,4 @@
-//! The `perf` collector: what the monitoring itself holds and costs.
+//! The `perf` collector: the memory and time that the monitoring itself uses.
 
 use crate::plugin::{registry, runner, Collector, Samples};
 use crate::registry::{self as metrics_registry, MetricRef};
@@ -23,8 +23,8 @@ use crate::{collector, event};
 /// | `events_dropped` | counter | events lost by subscribers that fell behind |
 /// | `slow_calls_dropped` | counter | slow calls lost before they became events |
 ///
-/// Memory counts the sites' static storage and the heap their histograms, the metrics and the
-/// time series have allocated; the allocator's own overhead is not included.
+/// Memory counts the sites' static storage and the heap that their histograms, the metrics and
+/// the time series have allocated. The allocator's own overhead is not included.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct InternalsCollector;
 

@@ -1,7 +1,7 @@
 //! The evaluator: runs a parsed rule expression against a snapshot, once per evaluation.
 //!
 //! A selector yields one series per matching site, cache or metric. Functions and operators
-//! work per series, and binary operators join series on their shared labels ([`join`]). The
+//! work per series, and binary operators join series on their shared labels (see `join`). The
 //! functions with memory (`rate`, `increase`, `delta`, `pct_change`, `ewma`, `ewma_upper`,
 //! `ewma_lower`, `zscore`, `rolling_percentile`, `absent`) and the interval ratios
 //! (`error_rate`, `hit_rate`) keep their state per expression node and series between
