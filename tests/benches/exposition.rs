@@ -11,8 +11,8 @@
 //! 10,000 series and nothing else, like `metrics-exporter-prometheus` does.
 //!
 //! Run with `cargo bench -p perf-tests --bench exposition`. After criterion's report, the
-//! binary prints a Markdown table of the mean time per scrape, the allocations per scrape and
-//! the speed ratio; docs/BENCHMARKS.md records a run.
+//! binary prints a Markdown table of the mean time and the allocations per scrape, and the
+//! speed ratio. docs/BENCHMARKS-export.md records a run.
 
 // Printing the summary table is this binary's job.
 #![allow(clippy::print_stdout)]
@@ -117,14 +117,14 @@ fn main() {
     println!("\n{}", summary(&output_dir, started, &rows));
 }
 
-/// A scrape as perf's `/metrics` does it: the live registry rendered into a fresh buffer.
+/// Scrapes as perf's `/metrics` does: renders the live registry into a fresh buffer.
 fn perf_scrape(exposition: &Exposition, format: TextFormat) -> Vec<u8> {
     let mut out = Vec::new();
     exposition.scrape(format, &mut out);
     out
 }
 
-/// A snapshot copied out first, then rendered, as `/api/export?format=prometheus` does.
+/// Takes a snapshot, then renders it, as `/api/export?format=prometheus` does.
 fn perf_snapshot_render(exposition: &Exposition) -> Vec<u8> {
     let mut out = Vec::new();
     exposition.render(&perf::snapshot(), TextFormat::Prometheus, &mut out);

@@ -51,6 +51,9 @@ mod orders {
 
     #[tracing::instrument]
     pub(crate) fn list() {}
+
+    #[perf::monitored]
+    pub(crate) fn tally() {}
 }
 
 mod accounts {
@@ -140,12 +143,12 @@ fn monitored_function_not_counted_twice() {
 fn span_sites_listed_with_static_sites() {
     install();
     orders::list();
-    orders::both();
+    orders::tally();
 
     let snapshot = perf::snapshot();
     let names: Vec<&str> = snapshot.sites.iter().map(|site| site.name.as_str()).collect();
     assert!(names.contains(&"bridge_tracing::orders::list"), "{names:?}");
-    assert!(names.contains(&"bridge_tracing::orders::both"), "{names:?}");
+    assert!(names.contains(&"bridge_tracing::orders::tally"), "{names:?}");
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted, "sites are sorted by name");

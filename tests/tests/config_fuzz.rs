@@ -111,7 +111,8 @@ fn check_positions(name: &str, text: &str, errors: &ConfigErrors) {
     assert!(!errors.is_empty(), "an error list is never empty");
     let lines: Vec<&str> = text.split('\n').collect();
     for error in errors.errors() {
-        assert!(error.line >= 1 && error.column >= 1, "{error}\n--- input ---\n{text}");
+        assert!(error.line >= 1, "{error}\n--- input ---\n{text}");
+        assert!(error.column >= 1, "{error}\n--- input ---\n{text}");
         if error.file != name {
             continue;
         }
@@ -190,7 +191,8 @@ fn random_rules_never_panic_and_spans_fit() {
             Err(errors) => {
                 assert!(!errors.0.is_empty());
                 for error in &errors.0 {
-                    assert!(error.span.start <= error.span.end && error.span.end <= text.len(), "{text:?}: {error:?}");
+                    assert!(error.span.start <= error.span.end, "{text:?}: {error:?}");
+                    assert!(error.span.end <= text.len(), "{text:?}: {error:?}");
                     assert!(text.is_char_boundary(error.span.start), "{text:?}: {error:?}");
                     assert!(text.is_char_boundary(error.span.end), "{text:?}: {error:?}");
                 }

@@ -148,7 +148,8 @@ fn describe_lists_value_and_source() {
     let loaded = load(LoadOptions::new().without_env().profile("production"));
     let text = loaded.describe();
     let line = text.lines().find(|line| line.starts_with("collector.interval ")).expect("collector.interval printed");
-    assert!(line.contains("= \"5s\"") && line.ends_with("# perf.toml:21:12 (profile production)"), "{line}");
+    assert!(line.contains("= \"5s\""), "{line}");
+    assert!(line.ends_with("# perf.toml:21:12 (profile production)"), "{line}");
 }
 
 #[test]
@@ -166,7 +167,8 @@ fn describe_lists_array_elements() {
     let loaded = load(LoadOptions::new().without_env().profile("production"));
     let text = loaded.describe();
     let line = text.lines().find(|line| line.starts_with("collector.retention[0].resolution")).expect("tier printed");
-    assert!(line.contains("\"5s\"") && line.ends_with("(profile production)"), "{line}");
+    assert!(line.contains("\"5s\""), "{line}");
+    assert!(line.ends_with("(profile production)"), "{line}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Scheduled exports on their own thread: files named from the template, atomic replacement,
-//! retention, and a real failure (a folder path through a regular file) that leaves the
-//! previous file intact, shows in the status and the snapshot, and is retried on the next tick.
+//! Scheduled exports on their own thread: files named from the template, atomic replacement
+//! and retention. A real failure (a folder path through a regular file) must leave the
+//! previous file intact and show in the status and the snapshot, and the next tick retries.
 
 use std::fs;
 use std::path::Path;

@@ -29,10 +29,8 @@ fn assert_clean_check(args: &[&str], input: &[u8]) {
         String::from_utf8_lossy(input)
     );
     if args.contains(&"metrics") {
-        assert!(
-            stdout.trim().is_empty() && stderr.trim().is_empty(),
-            "promtool reported lint problems:\n{stdout}{stderr}"
-        );
+        assert!(stdout.trim().is_empty(), "promtool reported lint problems:\n{stdout}");
+        assert!(stderr.trim().is_empty(), "promtool reported lint problems:\n{stderr}");
     }
 }
 

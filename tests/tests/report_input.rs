@@ -1,10 +1,12 @@
-//! Reports built from consecutive snapshots (JSON exports): the intervals between them, and
-//! the rendered page.
+//! Reports built from consecutive snapshots (JSON exports) and from a running process over
+//! HTTP: the intervals, the period, and the rendered page.
 
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use perf::report::{render, ReportInput, ReportOptions};
+use std::net::SocketAddr;
+
+use perf::report::{fetch, render, FetchError, ReportInput, ReportOptions};
 
 const SITE: &str = "report_input::charge";
 
@@ -76,4 +78,43 @@ fn rendered_report_lists_the_site() {
     assert!(html.contains(&format!("<td class=\"mono\">{SITE}</td>")), "slowest sites table misses the site");
     assert!(html.contains("id=\"latency\""), "no latency section");
     assert!(!html.contains("<script"), "a report needs no script");
+}
+
+#[test]
+fn fetch_reads_running_process() {
+    let _site = exclusive();
+    let options = perf::http::HttpOptions {
+        address: SocketAddr::from(([127, 0, 0, 1], 0)),
+        bearer_token: Some("report-token".to_owned()),
+        ..perf::http::HttpOptions::default()
+    };
+    let server = perf::serve(options).expect("server starts");
+    let url = format!("http://{}", server.local_addr());
+    perf::collect_now();
+    for cents in 1..=5 {
+        charge(cents).unwrap();
+    }
+    perf::collect_now();
+
+    let input = fetch(&url, Some("report-token"), Duration::from_secs(60)).expect("report input over HTTP");
+    assert!(input.snapshot.site(SITE).is_some_and(|site| site.calls >= 5), "the site is missing or has no calls");
+    let last = input.sites.get(SITE).and_then(|intervals| intervals.last()).expect("intervals of the site");
+    assert_eq!(last.calls, 5);
+    assert_eq!(input.source, url);
+    server.shutdown();
+}
+
+#[test]
+fn fetch_with_wrong_token_is_status_error() {
+    let options = perf::http::HttpOptions {
+        address: SocketAddr::from(([127, 0, 0, 1], 0)),
+        bearer_token: Some("right".to_owned()),
+        ..perf::http::HttpOptions::default()
+    };
+    let server = perf::serve(options).expect("server starts");
+    let url = format!("http://{}", server.local_addr());
+
+    let error = fetch(&url, Some("wrong"), Duration::from_secs(60)).unwrap_err();
+    assert!(matches!(&error, FetchError::Status { status, .. } if status.starts_with("401")), "{error}");
+    server.shutdown();
 }

@@ -87,8 +87,9 @@ async function readBody(response) {
 }
 
 function messageOf(response, body) {
-  if (body && typeof body === "object" && typeof body.error === "string") return body.error;
-  if (typeof body === "string" && body.trim()) return body.trim();
-  if (response.status === 401) return "the endpoint requires a bearer token: enter it in Settings";
-  return `HTTP ${response.status} ${response.statusText}`;
+  let message = `HTTP ${response.status} ${response.statusText}`;
+  if (body && typeof body === "object" && typeof body.error === "string") message = body.error;
+  else if (typeof body === "string" && body.trim()) message = body.trim();
+  if (response.status === 401) message += " (enter the token under Settings, Access)";
+  return message;
 }

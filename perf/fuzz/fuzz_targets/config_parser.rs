@@ -23,10 +23,14 @@ fn check_positions(text: &str, errors: &ConfigErrors) {
     assert!(!errors.is_empty());
     let lines: Vec<&str> = text.split('\n').collect();
     for error in errors.errors() {
-        assert!(error.line >= 1 && error.column >= 1, "{error}");
+        assert!(error.line >= 1, "{error}");
+        assert!(error.column >= 1, "{error}");
         if error.file == "fuzz.toml" {
             assert!(error.line <= lines.len(), "{error}: line past the end");
-            assert!(error.column <= lines[error.line - 1].chars().count() + 1, "{error}: column past the end of the line");
+            assert!(
+                error.column <= lines[error.line - 1].chars().count() + 1,
+                "{error}: column past the end of the line"
+            );
             assert!(error.span.start <= text.len(), "{error}: span past the end");
         }
     }

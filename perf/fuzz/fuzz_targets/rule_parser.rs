@@ -12,8 +12,10 @@ fuzz_target!(|data: &[u8]| {
     if let Err(errors) = perf::rule::parse_condition(text) {
         assert!(!errors.0.is_empty());
         for error in &errors.0 {
-            assert!(error.span.start <= error.span.end && error.span.end <= text.len(), "{error:?}");
-            assert!(text.is_char_boundary(error.span.start) && text.is_char_boundary(error.span.end), "{error:?}");
+            assert!(error.span.start <= error.span.end, "{error:?}");
+            assert!(error.span.end <= text.len(), "{error:?}");
+            assert!(text.is_char_boundary(error.span.start), "{error:?}");
+            assert!(text.is_char_boundary(error.span.end), "{error:?}");
         }
     }
 });

@@ -22,7 +22,7 @@ pub struct ConfigError {
     /// Dotted path of the key, such as `collector.interval`; empty for errors of the file as a
     /// whole.
     pub key: String,
-    /// What is wrong, with the bad value and what is expected instead.
+    /// Description of the mistake, with the bad value and the expected form.
     pub message: String,
 }
 

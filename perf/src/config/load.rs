@@ -15,7 +15,7 @@ use super::schema::{self, Settings};
 use super::source::{Source, SourceId, Sources};
 use super::tree::{Layer, Node, Origin, Table, Value};
 
-/// How to load a configuration: the profile, the environment and runtime overrides.
+/// Options of a load: the profile, the environment and runtime overrides.
 ///
 /// ```
 /// let options = perf::config::LoadOptions::new().profile("production").without_env();
@@ -28,7 +28,7 @@ pub struct LoadOptions {
     overrides: Vec<(String, String)>,
 }
 
-/// Where the name of the selected profile came from, for the position of its errors.
+/// Source of the name of the selected profile, for the position of its errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ProfileOrigin {
     Api,

@@ -15,7 +15,7 @@ use toml::Spanned;
 use super::error::ErrorSink;
 use super::source::SourceId;
 
-/// Which layer of the configuration set a value.
+/// Layer of the configuration that set a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Layer {
     /// The top level of the file.
@@ -28,7 +28,7 @@ pub(crate) enum Layer {
     Api,
 }
 
-/// Where a key or value was written.
+/// Source, byte range and layer of a key or value.
 #[derive(Debug, Clone)]
 pub(crate) struct Origin {
     pub(crate) source: SourceId,

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
-/// What a quantity measures.
+/// Kind of a quantity: plain number, duration, size, percentage or rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
@@ -56,7 +56,7 @@ pub struct Quantity {
 pub struct UnitError {
     /// Byte offset of the bad part, from the start of the text.
     pub offset: usize,
-    /// What is wrong and what is expected.
+    /// Description of the problem and of the expected form.
     pub message: String,
 }
 

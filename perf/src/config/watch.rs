@@ -22,7 +22,7 @@ use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher}
 use super::schema::{ReloadSettings, WatchMode};
 use super::store::{ConfigStore, Inner};
 
-/// How a file is watched.
+/// Settings of a file watch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WatchOptions {
     /// Quiet time after the last change before reloading.

@@ -1,7 +1,7 @@
 //! Atomic file replacement: readers see the old file or the new one, never a part of one.
 //!
-//! The bytes go to a temporary file in the target's folder (so the rename stays within one
-//! file system), which is flushed to disk before it is renamed over the target; then the
+//! The bytes go to a temporary file in the target's folder, so the rename stays within one
+//! file system. The file is flushed to disk before it is renamed over the target, and then the
 //! folder is synced so that the rename itself survives a crash. Any failure before the rename
 //! (a full disk, a missing folder, a permission) removes the temporary file and leaves the
 //! previous target untouched.
@@ -171,7 +171,7 @@ mod tests {
     }
 
     #[test]
-    fn target_that_is_a_folder_fails_and_cleans_up() {
+    fn folder_target_fails_cleanly() {
         let folder = tempfile::tempdir().unwrap();
         let target = folder.path().join("taken");
         fs::create_dir(&target).unwrap();

@@ -3,7 +3,7 @@
 //!
 //! Each export is one window: one row per site, per registered metric and per collector
 //! sample, with the cumulative values and, for sites, the values of the collector's last
-//! window. Scheduled exports append nothing; each file holds one export. The `csv` crate does
+//! window. Scheduled exports append nothing; each file contains one export. The `csv` crate does
 //! the quoting, since its writer is the most used and tested implementation of the RFC.
 //!
 //! Columns: `taken_at_ms`, `record` (`site`, `metric`, `sample`), `name`, `component`,

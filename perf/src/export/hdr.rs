@@ -54,7 +54,7 @@ pub fn encode_histogram(buckets: &Buckets) -> String {
 /// Decodes a blob made by [`encode_histogram`] (or by any HdrHistogram V2 serializer).
 ///
 /// A histogram of another precision is folded into our buckets, each of its buckets counted
-/// at its highest equivalent value; one made by this crate decodes exactly.
+/// at its highest equivalent value. A histogram made by this crate decodes exactly.
 pub fn decode_histogram(blob: &str) -> Result<Buckets, HistogramDecodeError> {
     let bytes = STANDARD.decode(blob.trim())?;
     let hdr: hdrhistogram::Histogram<u64> = Deserializer::new()

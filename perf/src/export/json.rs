@@ -28,6 +28,9 @@ pub fn to_json_pretty(snapshot: &Snapshot) -> Vec<u8> {
 }
 
 /// Reads a snapshot back from a JSON export.
+///
+/// NOTE: JSON has no NaN or infinity, and serde_json writes them as `null`, which does not
+/// read back as a number: an export holding a `float_gauge!` set to NaN or infinity fails here.
 pub fn from_json(bytes: &[u8]) -> Result<Snapshot, JsonImportError> {
     Ok(serde_json::from_slice(bytes)?)
 }

@@ -2,10 +2,9 @@
 //! work.
 //!
 //! Counts add up. Histograms add up bucket by bucket, so merged quantiles are exactly those
-//! of one histogram that recorded every value. Gauges add up too (in-flight calls, cache
-//! entries and queue lengths of a fleet are sums); a gauge that is a ratio or a score (a hit
-//! rate, a health score) is not meaningful once added, and should be recomputed from the merged
-//! counters. Windows are dropped, because the processes' windows cover different intervals.
+//! of one histogram that recorded every value. Gauges add up too, because in-flight calls,
+//! cache entries and queue lengths of a fleet are sums. A gauge that is a ratio or a score (a
+//! hit rate, a health score) means nothing once added: recompute it from the merged counters. Windows are dropped, because the processes' windows cover different intervals.
 //! Scheduled exports and component health are per process: the first snapshot's entry of each
 //! name is kept.
 

@@ -24,7 +24,7 @@ pub struct Response {
     pub status: u16,
     /// Headers, names in lower case.
     pub headers: Vec<(&'static str, String)>,
-    /// Body, already compressed when `content-encoding` says so. Empty for `HEAD`.
+    /// Body, already gzip-compressed when `content-encoding` is `gzip`. Empty for `HEAD`.
     pub body: Vec<u8>,
 }
 
@@ -133,7 +133,7 @@ impl Handler {
         })
     }
 
-    /// Answers one request.
+    /// Handles one request and returns its response.
     pub fn handle(&self, request: &Request<'_>) -> Response {
         let route = match self.checked_route(request) {
             Ok(route) => route,

@@ -4,7 +4,7 @@
 //! Two ways to serve it:
 //!
 //! - [`serve`] starts perf's own server (hyper 1 on a tokio runtime of its own, on one thread
-//!   named `perf-http`), bound to 127.0.0.1 unless told otherwise. It limits header size, body
+//!   named `perf-http`), bound to 127.0.0.1 unless [`HttpOptions::address`] names another address. It limits header size, body
 //!   size, header read time, response time and connections ([`Limits`]).
 //! - [`Handler`] answers plain [`Request`]s with plain [`Response`]s, for a program that
 //!   already runs an HTTP server and mounts the routes on it (with a base path, if it likes).
@@ -40,7 +40,7 @@ use crate::export::ExpositionOptions;
 #[serde(default)]
 pub struct HttpOptions {
     /// Address to listen on; `127.0.0.1:9898` by default, reachable from this machine only.
-    /// Port 0 picks a free port ([`Server::local_addr`] tells which).
+    /// Port 0 picks a free port ([`Server::local_addr`] returns it).
     pub address: SocketAddr,
     /// When set, every route but `/healthz` requires `Authorization: Bearer <token>`.
     pub bearer_token: Option<String>,

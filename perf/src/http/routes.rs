@@ -1,6 +1,6 @@
 //! The routes and their query parameters.
 //!
-//! | route | answer |
+//! | route | response |
 //! |---|---|
 //! | `GET /metrics` | the live exposition, OpenMetrics or text 0.0.4 as `Accept` asks |
 //! | `GET /api/snapshot` | the snapshot as JSON; `?pretty=true` indents it |
@@ -16,7 +16,7 @@ use crate::export::{self, negotiate, Exposition, Format};
 
 pub(crate) const HEALTH: &str = "/healthz";
 
-/// Answers a request whose path is in the route table (after the base path).
+/// Handles a request whose path (after the base path) may be one of these routes.
 pub(crate) fn dispatch(exposition: &Exposition, route: &str, request: &Request<'_>) -> Response {
     let allowed = ["/metrics", "/api/snapshot", "/api/export", "/api/exports", HEALTH];
     if !allowed.contains(&route) {
@@ -42,7 +42,7 @@ pub(crate) fn dispatch(exposition: &Exposition, route: &str, request: &Request<'
     result.unwrap_or_else(|message| Response::error(400, &message))
 }
 
-/// Answers a path that is not a route.
+/// Returns the 404 response for a path that is not a route.
 pub(crate) fn not_found(path: &str) -> Response {
     let message =
         format!("no route for {path}; the routes are /metrics, /api/snapshot, /api/export?format=json|csv|prometheus|openmetrics, /api/exports and /healthz");

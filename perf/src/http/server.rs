@@ -2,8 +2,8 @@
 //! own, so it works in programs with no async runtime and never competes with the program's
 //! own tasks.
 //!
-//! The runtime thread only moves bytes; each response is rendered on tokio's blocking pool,
-//! so concurrent scrapes render in parallel and a slow render never stalls other connections.
+//! The runtime thread only moves bytes. Each response is rendered on tokio's blocking pool, so
+//! concurrent scrapes render in parallel and a slow render never stalls other connections.
 //! The dashboard's event stream also runs on the blocking pool, one thread per open stream,
 //! and ends when its client goes away.
 

@@ -7,7 +7,7 @@
 //!   match (all matchers must hold). A selector with no matcher reads every series of the
 //!   metric. What it yields depends on [`Metric::value_type`]: a cumulative counter, a latency
 //!   distribution, or a plain value.
-//! - [`ExprKind::Call`] applies a [`Function`]; [`Function::signature`] says which arguments
+//! - [`ExprKind::Call`] applies a [`Function`]; [`Function::signature`] tells which arguments
 //!   are expressions and which are constant parameters (a window, a quantile, a smoothing
 //!   factor) that the checker has already proved to be number literals in range.
 //! - [`ExprKind::Unary`] and [`ExprKind::Binary`] are arithmetic (`-`, `+`, `-`, `*`, `/`),
@@ -38,9 +38,9 @@ pub struct Span {
 /// A node of the expression, with the text it was parsed from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
-    /// What the node is.
+    /// Node kind and children.
     pub kind: ExprKind,
-    /// Where it was written.
+    /// Byte range of the node in the expression.
     pub span: Span,
 }
 
@@ -115,7 +115,7 @@ pub enum BinaryOp {
 pub struct Selector {
     /// The metric.
     pub metric: Metric,
-    /// Where the metric name was written.
+    /// Byte range of the metric name.
     pub metric_span: Span,
     /// Label matchers, all of which must hold.
     pub matchers: Vec<Matcher>,
@@ -126,15 +126,15 @@ pub struct Selector {
 pub struct Matcher {
     /// Label name.
     pub label: String,
-    /// How the label value is compared.
+    /// Comparison of the label value.
     pub op: MatchOp,
     /// The value or regular expression, unescaped.
     pub value: String,
-    /// Where the whole matcher was written.
+    /// Byte range of the whole matcher.
     pub span: Span,
 }
 
-/// How a label matcher compares.
+/// Comparison operators of label matchers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MatchOp {
     /// `=`: equal.
@@ -153,7 +153,7 @@ pub enum MatchOp {
 pub struct Call {
     /// The function.
     pub function: Function,
-    /// Where the function name was written.
+    /// Byte range of the function name.
     pub name_span: Span,
     /// Arguments, in the order of [`Function::signature`].
     pub args: Vec<Expr>,

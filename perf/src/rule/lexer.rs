@@ -87,11 +87,10 @@ impl Lexer<'_> {
         self.tokens.push(Token { kind, span: Span { start, end: self.position } });
     }
 
-    /// A number and the unit written right after it: `250ms`, `99.9%`, `10/s`, `64MiB`, `.5s`.
+    /// Reads a number and the unit written right after it: `250ms`, `99.9%`, `10/s`, `64MiB`, `.5s`.
     fn number(&mut self, start: usize) -> Result<(), RuleError> {
         let rest = &self.text[start..];
-        let number_length =
-            match rest.strip_prefix('.') {
+        let number_length = match rest.strip_prefix('.') {
             Some(fraction) => units::number_length(fraction) + 1,
             None => units::number_length(rest),
         };

@@ -6,11 +6,11 @@
 //! hit_rate{cache="sessions"} < 90% or p99(latency) > ewma_upper(p99(latency), 3, 0.3)
 //! ```
 //!
-//! An expression is read in three steps, each with errors that name the byte range of the
-//! offending text: the lexer ([`lexer`]) splits it into tokens (numbers carry their unit, so
-//! `250ms` is one token), the parser ([`parser`]) builds the tree of [`ast`], and the checker
-//! ([`check`]) proves that units agree and that functions get the arguments they take. The
-//! metrics and functions available are listed in [`catalog`].
+//! An expression is read in three steps, and each error names the byte range of the offending
+//! text. The lexer splits the text into tokens, where a number carries its unit (`250ms` is
+//! one token). The parser builds the tree of [`ast`]. The checker ([`check`]) proves that
+//! units agree and that functions get the arguments they take. [`catalog`] lists the metrics
+//! and functions.
 //!
 //! Evaluating the tree against live metrics is the alert manager's job; [`ast`] documents
 //! what each node means.

@@ -102,7 +102,7 @@ pub enum Severity {
     Critical,
 }
 
-/// What a rule does when its metric has no data.
+/// State of a rule whose metric has no data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoDataState {

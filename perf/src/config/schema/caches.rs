@@ -74,7 +74,7 @@ pub struct CacheRule {
     pub health: Option<HealthBounds>,
 }
 
-/// What the configuration says about one cache.
+/// Policy of the configuration for one cache.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CachePolicy {
     /// Whether monitoring of the cache is on.
@@ -98,7 +98,7 @@ impl Default for HealthBounds {
 }
 
 impl CacheSettings {
-    /// Returns what the configuration says about the cache `name`: the most specific matching
+    /// Returns the policy for the cache `name`: the most specific matching
     /// rule over the defaults of the section.
     pub fn policy(&self, name: &str) -> CachePolicy {
         let rule =

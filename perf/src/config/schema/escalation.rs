@@ -1,5 +1,5 @@
-//! `[escalation.NAME]`: escalation policies. An alert that nobody acknowledges moves to the
-//! next level after that level's delay; acknowledgement or resolution stops it.
+//! `[escalation.NAME]`: escalation policies. An unacknowledged alert moves to the next level
+//! after that level's delay, and acknowledgement or resolution stops it.
 //!
 //! ```toml
 //! [escalation.oncall]

@@ -1,9 +1,9 @@
 //! The typed configuration: one plain struct per section of the file.
 //!
-//! Sections that no part of the runtime reads yet (alert rules, receivers, routes, silences,
-//! escalation policies, thresholds, exports, the HTTP endpoint) are still read and validated
-//! in full, so a mistake is reported when the file is loaded, and their consumers find typed
-//! values in [`crate::config::current`].
+//! Some sections have no reader in the runtime yet: alert rules, receivers, routes, silences,
+//! escalation policies, thresholds, exports and the HTTP endpoint. They are still read and
+//! validated in full, so that a mistake is reported when the file is loaded. Their future
+//! readers find typed values in [`crate::config::current`].
 
 mod alerts;
 mod caches;
@@ -76,13 +76,13 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Returns what the configuration says about a site of `component`: monitoring on or
+    /// Returns the policy of the configuration for a site of `component`: monitoring on or
     /// off, the slow-call threshold and labels.
     pub fn site_policy(&self, name: &str, component: &str) -> SitePolicy {
         sites::resolve(&self.sites, &self.components, name, component)
     }
 
-    /// Returns what the configuration says about the cache `name`.
+    /// Returns the policy of the configuration for the cache `name`.
     pub fn cache_policy(&self, name: &str) -> CachePolicy {
         self.caches.policy(name)
     }

@@ -25,7 +25,7 @@ pub struct Receiver {
     /// The channel and its settings.
     #[serde(flatten)]
     pub kind: ReceiverKind,
-    /// How failed deliveries are retried.
+    /// Retry policy of failed deliveries.
     pub retry: RetryPolicy,
     /// Most notifications sent per unit of time; the rest wait, none is dropped.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,7 +79,7 @@ pub struct RetryPolicy {
     /// Wait before the first retry; it doubles after each failure.
     #[serde(serialize_with = "serialize_duration")]
     pub initial_backoff: Duration,
-    /// Longest wait between two attempts.
+    /// Maximum wait between two attempts.
     #[serde(serialize_with = "serialize_duration")]
     pub max_backoff: Duration,
 }

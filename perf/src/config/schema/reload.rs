@@ -26,14 +26,14 @@ pub struct ReloadSettings {
     /// reload.
     #[serde(serialize_with = "serialize_duration")]
     pub debounce: Duration,
-    /// How changes are noticed.
+    /// Mechanism that notices changes.
     pub mode: WatchMode,
     /// Time between two checks when polling.
     #[serde(serialize_with = "serialize_duration")]
     pub poll_interval: Duration,
 }
 
-/// How the watcher notices changes.
+/// Mechanism by which the watcher notices changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WatchMode {

@@ -28,9 +28,9 @@ pub struct Silence {
     /// End of the silence, after its start.
     #[serde(serialize_with = "serialize_time")]
     pub ends_at: SystemTime,
-    /// Why the alerts are silenced.
+    /// Reason for the silence.
     pub comment: String,
-    /// Who created the silence.
+    /// Author of the silence.
     pub created_by: String,
 }
 

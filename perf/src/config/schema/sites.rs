@@ -56,7 +56,7 @@ pub struct MatchRule {
     pub labels: BTreeMap<String, String>,
 }
 
-/// What the configuration says about one site.
+/// Policy of the configuration for one site.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SitePolicy {
     /// `Some` when a rule turns monitoring on or off.

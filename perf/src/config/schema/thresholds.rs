@@ -38,7 +38,7 @@ pub struct Threshold {
     /// The dimension of `metric`, which the bounds share.
     #[serde(skip)]
     pub dimension: Dimension,
-    /// How the bound is set.
+    /// Kind of threshold and its parameters.
     #[serde(flatten)]
     pub rule: ThresholdRule,
 }
@@ -62,7 +62,7 @@ pub enum ThresholdRule {
         lambda: f64,
         /// Width of the band, in deviations.
         k: f64,
-        /// Which side of the band triggers.
+        /// Side of the band that triggers.
         direction: Direction,
         /// Points of history needed before the band is used.
         min_history: u64,
@@ -77,7 +77,7 @@ pub enum ThresholdRule {
         window: Duration,
         /// Z-score that triggers.
         k: f64,
-        /// Which side triggers.
+        /// Side that triggers.
         direction: Direction,
         /// Points of history needed before the score is used.
         min_history: u64,
@@ -94,7 +94,7 @@ pub enum ThresholdRule {
         percentile: Ratio,
         /// Multiplier of the baseline.
         factor: f64,
-        /// Which side triggers.
+        /// Side that triggers.
         direction: Direction,
         /// Points of history needed before the baseline is used.
         min_history: u64,
@@ -129,7 +129,7 @@ pub enum Bound {
     Below(Quantity),
 }
 
-/// Which side of an adaptive band triggers.
+/// Side of an adaptive band that triggers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {

@@ -1,4 +1,4 @@
-//! Reading a sparse bucket copy as Prometheus sees a histogram: cumulative counts at `le`
+//! Reading a sparse bucket copy as Prometheus reads a histogram: cumulative counts at `le`
 //! bounds, an estimated sum, and quantiles.
 //!
 //! Our buckets are at most 1/128 of their lower bound wide (0.78%). A bucket counts towards
@@ -7,7 +7,7 @@
 //! no sum, so `_sum` is estimated from the middle of each bucket, the way HdrHistogram computes
 //! its mean.
 
-use crate::metric::buckets::{self, BLOCK_LEN};
+use crate::metric::buckets;
 use crate::metric::Buckets;
 
 /// One `le` bound of a histogram family, precomputed once per exposition.
@@ -22,10 +22,7 @@ pub(crate) struct Bound {
 /// Returns the lowest and highest values counted by the bucket at a flat index.
 pub(crate) fn bucket_range(index: u16) -> (u64, u64) {
     let (block, slot) = buckets::split_index(index);
-    let low = buckets::lowest_value(block, slot);
-    let next =
-        if slot + 1 < BLOCK_LEN { buckets::lowest_value(block, slot + 1) } else { buckets::lowest_value(block + 1, 0) };
-    (low, next - 1)
+    (buckets::lowest_value(block, slot), buckets::highest_value(block, slot))
 }
 
 /// Calls `each` with the cumulative count at every bound, in the order of `bounds` (which is
@@ -92,7 +89,7 @@ mod tests {
     #[test]
     fn bucket_ranges_tile_the_values() {
         let mut expected_low = 0;
-        for index in 0..(buckets::BLOCKS * BLOCK_LEN) as u16 {
+        for index in 0..(buckets::BLOCKS * buckets::BLOCK_LEN) as u16 {
             let (low, high) = bucket_range(index);
             assert_eq!(low, expected_low, "bucket {index} starts where the previous one ended");
             assert!(high >= low);

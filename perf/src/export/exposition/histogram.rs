@@ -20,8 +20,8 @@ pub(crate) enum Recorded<'a> {
 
 /// Writes the `_bucket`, `_sum` and `_count` samples of a histogram series, or the quantile,
 /// `_sum` and `_count` samples of a summary, as the exposition is set up. Recorded values are
-/// divided by `divisor` into the exposed unit (1e9 from nanoseconds to seconds); a division
-/// keeps round values round, where multiplying by 1e-9 would not.
+/// divided by `divisor` into the exposed unit (1e9 from nanoseconds to seconds), because a
+/// division keeps round values round where multiplying by 1e-9 would not.
 pub(crate) fn write_series<L: LabelSet + ?Sized>(
     exposition: &Exposition,
     writer: &mut Writer<'_>,

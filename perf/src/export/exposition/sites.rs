@@ -76,7 +76,7 @@ pub(super) fn write_live(exposition: &Exposition, writer: &mut Writer<'_>) {
 
 fn write_rows<L: LabelSet + ?Sized>(exposition: &Exposition, writer: &mut Writer<'_>, rows: &[SiteRow<'_, L>]) {
     // Two functions given the same `name = "..."` would expose the same series twice, which
-    // Prometheus rejects; after sorting by name, all but the first of them are skipped.
+    // Prometheus rejects. After sorting by name, all but the first of them are skipped.
     let mut rows: Vec<&SiteRow<'_, L>> = rows.iter().collect();
     rows.sort_by(|a, b| a.name.cmp(b.name));
     rows.dedup_by(|later, first| later.name == first.name);

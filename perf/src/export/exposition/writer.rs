@@ -1,9 +1,9 @@
 //! The line writer shared by both text formats: family metadata, samples, labels and values.
 //!
-//! It writes straight into the output buffer. Names and label values are sanitized and escaped
-//! on the way, and the set that keeps family names unique points into the output instead of
-//! copying them, so rendering allocates nothing per series or family beyond the growth of the
-//! buffer and of that set.
+//! It writes straight into the output buffer, sanitizing names and escaping label values on
+//! the way. The set that keeps family names unique points into the output instead of copying
+//! them. So rendering allocates nothing per series or family beyond the growth of the buffer
+//! and of that set.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -131,10 +131,10 @@ impl<'a> Writer<'a> {
         true
     }
 
-    /// Writes one sample of the current family: its name plus `suffix` (`_total`, `_bucket`,
-    /// `_sum`, `_count`, `_info` or nothing), our own labels `own` (valid names, written as
-    /// they are), the user's labels, an `extra` label written last (`le`, `quantile`), and the
-    /// value.
+    /// Writes one sample of the current family. Its name is the family's plus `suffix`
+    /// (`_total`, `_bucket`, `_sum`, `_count`, `_info` or nothing). The labels are our own
+    /// `own` (valid names, written as they are), then the user's, then `extra` (`le` or
+    /// `quantile`).
     pub(crate) fn sample<L: LabelSet + ?Sized>(
         &mut self,
         suffix: &str,
