@@ -106,6 +106,27 @@ fn reload_invalid_emits_failed_event() {
 }
 
 #[test]
+fn reload_invalid_emits_bus_event() {
+    let dir = ConfigDir::new(&generation_config(100));
+    let store = open(&dir);
+    let bus =
+        perf::event::subscribe(perf::event::EventFilter::new().kinds([perf::event::EventKind::ConfigReloaded]), 64);
+    dir.write("[collector]\ninterval = \"-1s\"\n");
+    let _ = store.reload();
+
+    let file = dir.path.display().to_string();
+    let error = wait_for("the failed reload on the event bus", || {
+        bus.try_iter().find_map(|event| match event.data {
+            perf::event::EventData::ConfigReloaded { applied: false, error: Some(error) } if error.contains(&file) => {
+                Some(error)
+            }
+            _ => None,
+        })
+    });
+    assert!(error.starts_with(&format!("{file}:2:12: collector.interval")), "{error}");
+}
+
+#[test]
 fn set_override_validated_and_applied() {
     let dir = ConfigDir::new("[thresholds.p99]\nmetric = 'p99(latency)'\nabove = \"250ms\"\n");
     let store = open(&dir);

@@ -136,6 +136,23 @@ fn raised_alert_appears_without_reload() {
     let state = session.script(&format!("return {card}.querySelector('.pill').textContent;"), json!([]));
     assert_eq!(state, json!("firing"));
     assert_eq!(session.script("return window.__sameDocument === true;", json!([])), json!(true), "the page reloaded");
+
+    let ack = format!("article.alert[data-rule='{}'] button.ack", workload::REFUND_RULE);
+    session.click(&session.find(&ack));
+    wait_until(
+        || {
+            let manager = perf::alert::installed().expect("alert manager");
+            let alerts = manager.alerts();
+            let refund = alerts.iter().find(|status| status.alert.rule == workload::REFUND_RULE);
+            refund.is_some_and(|status| status.alert.acknowledged.as_ref().is_some_and(|by| by.by == "dashboard"))
+        },
+        "the alert to be acknowledged by the dashboard",
+    );
+    session.wait_for(
+        &format!("{card}.textContent.includes('acknowledged by dashboard')"),
+        WAIT,
+        "the acknowledgement to show",
+    );
     let errors = session.errors();
     assert!(errors.is_empty(), "errors: {errors:#?}");
 }
@@ -199,6 +216,14 @@ fn report_renders_in_browser() {
     let _browser = exclusive();
     base_url();
     wait_until(|| perf::series("browser_workload::place_order", 0).len() >= 4, "four points of checkout");
+    workload::fail_refunds(20);
+    wait_until(
+        || {
+            let manager = perf::alert::installed().expect("alert manager");
+            manager.alerts().iter().any(|status| status.alert.rule == workload::REFUND_RULE)
+        },
+        "the refund alert to fire",
+    );
 
     let input = perf::report::ReportInput::from_this_process(Duration::from_secs(60));
     let html = perf::report::render(&input, &perf::report::ReportOptions::default());
@@ -214,6 +239,8 @@ fn report_renders_in_browser() {
 
     let latency_lines = session.script("return document.querySelectorAll('#latency svg path').length;", json!([]));
     assert!(latency_lines.as_u64().unwrap_or(0) >= 3, "latency charts drew {latency_lines} lines");
+    let alert_rows = session.script("return document.querySelectorAll('#alerts tbody tr').length;", json!([]));
+    assert!(alert_rows.as_u64().unwrap_or(0) >= 1, "the alerts of the period list {alert_rows} changes");
     let cache_bars = session.script("return document.querySelectorAll('#caches svg rect').length;", json!([]));
     assert!(cache_bars.as_u64().unwrap_or(0) >= 4, "cache chart drew {cache_bars} rectangles");
     let errors = session.errors();

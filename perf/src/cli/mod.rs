@@ -8,10 +8,10 @@
 //! perfctl report --url http://127.0.0.1:9184 -o report.html    the same from a running process
 //! ```
 //!
-//! Each subcommand is one entry of [`COMMANDS`] with its own module; a new subcommand adds an
-//! entry. Arguments are parsed by hand ([`args`]): the binary shares the dependencies of the
-//! library, and two subcommands with one option do not justify adding an argument parser to
-//! every program that uses `perf`.
+//! Each subcommand is one entry of [`COMMANDS`] with its own module, so a new subcommand adds
+//! an entry. Arguments are parsed by hand ([`Args`]) because the binary shares the
+//! dependencies of the library: two subcommands with one option do not justify adding an
+//! argument parser to every program that uses `perf`.
 
 mod args;
 mod check;

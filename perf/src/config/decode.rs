@@ -1,9 +1,9 @@
 //! Walks the merged tree into typed sections, collecting every error instead of stopping at
 //! the first, and remembering the references between sections for a later check.
 //!
-//! Each section reads its table through [`Fields`]: every key it takes is marked as known, and
-//! [`Fields::finish`] reports the keys nobody took as unknown, with a suggestion among the
-//! known ones.
+//! Each section reads its table through [`Fields`], which marks every key the section takes as
+//! known. [`Fields::finish`] then reports the keys that the section did not take as unknown,
+//! with a suggestion among the known ones.
 
 use std::collections::BTreeMap;
 

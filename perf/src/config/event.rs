@@ -1,4 +1,5 @@
-//! Reload events: every reload, applied or failed, is sent to the subscribers.
+//! Reload events: every reload, applied or failed, is sent to the subscribers of its store and
+//! emitted on the event bus of the process as [`crate::event::EventData::ConfigReloaded`].
 //!
 //! A subscriber gets a bounded channel. When it falls behind by more than
 //! [`EVENT_QUEUE_CAPACITY`] events, newer events are dropped for it and counted in the
@@ -7,9 +8,11 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use super::error::ConfigErrors;
 use super::schema::Settings;
+use crate::event::{Event, EventData, Severity};
 
 /// Events a subscriber can fall behind by before new ones are dropped for it.
 pub const EVENT_QUEUE_CAPACITY: usize = 64;
@@ -48,8 +51,11 @@ impl Subscribers {
         receiver
     }
 
-    /// Sends `event` to every subscriber that keeps up, and forgets those that are gone.
+    /// Sends `event` to every subscriber that keeps up, forgets those that are gone, and emits
+    /// it on the event bus.
     pub(crate) fn publish(&self, event: &ReloadEvent) {
+        crate::event::emit(event.to_bus_event());
+
         let mut senders = self.senders.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         senders.retain(|sender| match sender.try_send(event.clone()) {
             Ok(()) => true,
@@ -66,5 +72,16 @@ impl ReloadEvent {
     /// Returns `true` for [`ReloadEvent::Applied`].
     pub fn is_applied(&self) -> bool {
         matches!(self, ReloadEvent::Applied { .. })
+    }
+
+    /// Converts the event for the event bus: a failed reload is a warning that carries every
+    /// error, one `file:line:column: message` per line.
+    fn to_bus_event(&self) -> Event {
+        let (severity, error) = match self {
+            ReloadEvent::Applied { .. } => (Severity::Info, None),
+            ReloadEvent::Failed { errors, .. } => (Severity::Warning, Some(errors.to_string())),
+        };
+        let data = EventData::ConfigReloaded { applied: self.is_applied(), error };
+        Event::new(SystemTime::now(), severity, data)
     }
 }

@@ -115,7 +115,7 @@ pub(crate) fn check_extends(profiles: &[Profile], sink: &mut ErrorSink<'_>) {
 }
 
 /// Returns the profiles to lay over the top level for `selected`, the most distant ancestor
-/// first; `None` when the chain is broken (already reported by [`check_extends`]).
+/// first. Returns `None` when the chain is broken, which [`check_extends`] reports.
 pub(crate) fn chain<'p>(profiles: &'p [Profile], selected: &str) -> Option<Vec<&'p Profile>> {
     let mut chain = Vec::new();
     let mut current = profiles.iter().find(|profile| profile.name == selected)?;

@@ -5,9 +5,9 @@
 //! configuration, with no lock and without blocking a reload. A reload publishes the new
 //! configuration with one atomic pointer swap, so no reader ever sees half of an old and half
 //! of a new one. An `RwLock<Arc<_>>` would give the same guarantee, but its readers write to
-//! the lock word and so contend with each other and with a waiting writer, while the
-//! configuration is read far more often (every collector tick, every request of the endpoint)
-//! than it changes.
+//! the lock word and so contend with each other and with a waiting writer. The configuration
+//! is read far more often (every collector tick, every request of the endpoint) than it
+//! changes, so the readers' cost is the one to keep low.
 //!
 //! Reloads, overrides and their side effects are serialized by one mutex, so two reloads
 //! never interleave their application.

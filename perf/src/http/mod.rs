@@ -9,7 +9,7 @@
 //! - [`Handler`] answers plain [`Request`]s with plain [`Response`]s, for a program that
 //!   already runs an HTTP server and mounts the routes on it (with a base path, if it likes).
 //!
-//! The routes are listed in the [`routes`](self::routes) table: `/metrics`, `/api/snapshot`,
+//! The routes are listed in the [`routes`] table: `/metrics`, `/api/snapshot`,
 //! `/api/export?format=json|csv|prometheus|openmetrics`, `/api/exports`, `/healthz`. The
 //! dashboard adds its page at `/`, its files under `/assets/` and its JSON and event-stream
 //! routes under `/api/` ([`crate::dashboard`]). Bodies are gzip-compressed when

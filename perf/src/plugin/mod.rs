@@ -56,6 +56,9 @@ pub(crate) use supervise::{collect_all, tick_all};
 /// ```
 pub trait Collector: Send + Sync {
     /// Returns the name of this collector, unique within the process.
+    ///
+    /// `name`, `kind` and `component` are read on the thread that takes the snapshot, outside
+    /// the time budget, so they return stored strings and do no work.
     fn name(&self) -> &str;
 
     /// Returns what kind of thing this collector measures: `cache`, `process`, `custom`, ...
@@ -76,8 +79,9 @@ pub trait Collector: Send + Sync {
     /// windows rolls them here, so they line up with the sites' time series. The default does
     /// nothing.
     ///
-    /// It runs while the collector holds its lock: calling [`snapshot`](crate::snapshot) or
-    /// [`collect_now`](crate::collect_now) from here deadlocks.
+    /// It runs while the collector holds its lock: a tick that calls
+    /// [`snapshot`](crate::snapshot) or [`collect_now`](crate::collect_now) waits for that lock,
+    /// runs past its time budget and gets the collector disabled.
     fn tick(&self, now_ms: u64) {
         let _ = now_ms;
     }

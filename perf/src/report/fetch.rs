@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::input::ReportInput;
+use super::input::{AlertChange, ReportInput};
 use crate::series::Point;
 use crate::snapshot::Snapshot;
 
@@ -56,6 +56,31 @@ struct SiteSeries {
     points: Vec<Point>,
 }
 
+/// The part of `GET /api/alerts` a report uses.
+#[derive(Deserialize)]
+struct AlertsReply {
+    #[serde(default)]
+    active: Vec<ActiveAlert>,
+    #[serde(default)]
+    history: Vec<HistoryItem>,
+}
+
+#[derive(Deserialize)]
+struct ActiveAlert {
+    rule: String,
+    severity: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct HistoryItem {
+    at_ms: u64,
+    rule: String,
+    kind: String,
+    from: Option<String>,
+    to: Option<String>,
+    value: Option<f64>,
+}
+
 /// Builds the input of a report from a running process: its snapshot and the time series of
 /// the last `period`, read from `base_url` (`http://127.0.0.1:9184`) with `token` as the
 /// bearer token when the endpoint requires one.
@@ -73,9 +98,33 @@ pub fn fetch(base_url: &str, token: Option<&str>, period: Duration) -> Result<Re
 
     let series: BTreeMap<String, Vec<Point>> =
         series.series.into_iter().map(|entry| (entry.site, entry.points)).collect();
+    let alerts: AlertsReply = get_json(&agent, &format!("{base}/api/alerts"), token)?;
+
     let mut input = ReportInput::from_series(snapshot, series, base);
-    input.from_ms = input.from_ms.max(input.to_ms.saturating_sub(window_ms as u64));
+    let since_ms = input.to_ms.saturating_sub(window_ms as u64);
+    input.from_ms = input.from_ms.max(since_ms);
+    input.alerts = alert_changes(alerts, since_ms);
     Ok(input)
+}
+
+fn alert_changes(alerts: AlertsReply, since_ms: u64) -> Vec<AlertChange> {
+    let severity_of =
+        |rule: &str| alerts.active.iter().find(|alert| alert.rule == rule).and_then(|alert| alert.severity.clone());
+    alerts
+        .history
+        .iter()
+        .filter(|item| item.kind == "state_changed" && item.at_ms >= since_ms)
+        .filter_map(|item| {
+            Some(AlertChange {
+                at_ms: item.at_ms,
+                rule: item.rule.clone(),
+                from: item.from.clone()?,
+                to: item.to.clone()?,
+                severity: severity_of(&item.rule),
+                value: item.value,
+            })
+        })
+        .collect()
 }
 
 fn get_json<T: for<'de> Deserialize<'de>>(

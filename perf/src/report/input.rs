@@ -1,12 +1,13 @@
-//! What a report is drawn from: the last snapshot of the period and the intervals before it,
-//! taken either from the time series of a running process or from consecutive snapshots
-//! (JSON exports).
+//! The data of a report: the last snapshot of the period and the intervals before it, taken
+//! either from the time series of a running process or from consecutive snapshots (JSON
+//! exports).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::alert::HistoryEvent;
 use crate::dashboard::CACHE_KIND;
 use crate::series::Point;
 use crate::snapshot::{MetricValue, Snapshot};
@@ -192,8 +193,39 @@ impl ReportInput {
             .collect();
         let mut input = ReportInput::from_series(snapshot, series, "this process");
         input.from_ms = input.from_ms.max(since_ms);
+        input.alerts = alert_changes(since_ms);
         input
     }
+}
+
+/// Returns the state changes of the installed alert manager since `since_ms`, oldest first.
+fn alert_changes(since_ms: u64) -> Vec<AlertChange> {
+    let Some(manager) = crate::alert::installed() else {
+        return Vec::new();
+    };
+    let severities: BTreeMap<String, String> = manager
+        .alerts()
+        .into_iter()
+        .map(|status| (status.alert.rule, status.alert.severity.as_str().to_owned()))
+        .collect();
+    manager
+        .history()
+        .into_iter()
+        .filter_map(|entry| {
+            let at_ms = entry.at.duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_millis() as u64);
+            match entry.event {
+                HistoryEvent::StateChanged { rule, from, to, value, .. } if at_ms >= since_ms => Some(AlertChange {
+                    at_ms,
+                    severity: severities.get(&rule).cloned(),
+                    rule,
+                    from: from.as_str().to_owned(),
+                    to: to.as_str().to_owned(),
+                    value,
+                }),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 fn add_site_intervals(before: &Snapshot, after: &Snapshot, sites: &mut BTreeMap<String, Vec<Interval>>) {

@@ -93,7 +93,7 @@ pub enum Function {
     Abs,
 }
 
-/// What an argument of a function must be.
+/// Kind of value that a parameter of a function takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Param {
     /// Any scalar expression (a counter counts as a plain number).
@@ -114,7 +114,7 @@ pub enum Param {
     Positive,
 }
 
-/// What a function returns.
+/// Result type of a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Returns {
     /// Always this type.

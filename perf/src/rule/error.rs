@@ -9,7 +9,7 @@ use super::ast::Span;
 pub struct RuleError {
     /// Byte range of the offending text within the expression.
     pub span: Span,
-    /// What is wrong and what is expected.
+    /// Description of the problem and of the expected form.
     pub message: String,
 }
 

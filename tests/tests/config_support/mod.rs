@@ -53,8 +53,9 @@ pub fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
     }
 }
 
-/// A configuration whose collector interval is `interval_ms` and whose only retention tier
-/// has the same resolution, so that the two always agree within one configuration.
+/// Returns a configuration whose collector interval is `interval_ms`, whose only retention
+/// tier has the same resolution and whose HTTP port is 10000 plus `interval_ms`, so that the
+/// three always agree within one configuration.
 pub fn generation_config(interval_ms: u64) -> String {
     format!(
         "[collector]\ninterval = \"{interval_ms}ms\"\nretention = [{{ resolution = \"{interval_ms}ms\", keep = \"1h\" }}]\n\n\

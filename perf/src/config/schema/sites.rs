@@ -34,7 +34,7 @@ pub struct MatchSettings {
     /// Slow-call threshold for every name that no rule gives one.
     #[serde(serialize_with = "serialize_optional_duration", skip_serializing_if = "Option::is_none")]
     pub slow_call: Option<Duration>,
-    /// Rules by pattern, `[sites.match."PATTERN"]`, in the order written.
+    /// Rules by pattern, `[sites.match."PATTERN"]`, sorted by pattern.
     #[serde(rename = "match", serialize_with = "serialize_rules")]
     pub rules: Vec<MatchRule>,
 }

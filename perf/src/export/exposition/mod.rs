@@ -131,7 +131,8 @@ pub enum ExpositionError {
 /// let mut text = Vec::new();
 /// exposition.scrape(TextFormat::Prometheus, &mut text);
 /// let text = String::from_utf8(text).unwrap();
-/// assert!(text.contains("# TYPE jobs_done_total counter\njobs_done_total 3\n"));
+/// assert!(text.contains("# TYPE jobs_done_total counter\n"));
+/// assert!(text.contains("\njobs_done_total 3\n"));
 /// ```
 #[derive(Debug, Clone)]
 pub struct Exposition {
