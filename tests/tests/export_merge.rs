@@ -29,7 +29,7 @@ fn merged_and_whole() -> (Snapshot, Snapshot) {
     (export::merge(&[first, second]), whole)
 }
 
-fn site<'a>(snapshot: &'a Snapshot) -> &'a perf::SiteSnapshot {
+fn site(snapshot: &Snapshot) -> &perf::SiteSnapshot {
     snapshot.sites.iter().find(|site| site.name.ends_with(SITE_SUFFIX)).expect("the worker's parse site")
 }
 
