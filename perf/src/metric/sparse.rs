@@ -134,7 +134,7 @@ impl Buckets {
         for &(index, bucket_count) in &self.counts {
             let (block, slot) = buckets::split_index(index);
             let (low, high) = (buckets::lowest_value(block, slot), buckets::highest_value(block, slot));
-            weighted_sum += (low + (high - low + 1) / 2) as f64 * bucket_count as f64;
+            weighted_sum += (low + (high - low).div_ceil(2)) as f64 * bucket_count as f64;
 
             seen = seen.saturating_add(bucket_count);
             while next < ranks.len() && seen >= ranks[next] {
@@ -160,7 +160,6 @@ impl Buckets {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::metric::Histogram;
 
     #[test]
