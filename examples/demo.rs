@@ -36,6 +36,7 @@ fn main() -> ExitCode {
     if let Err(error) = perf::init() {
         eprintln!("demo: {error}; windows and time series are off for this run");
     }
+    let alerts = install_hit_rate_alert(options.alert_hit_rate_below);
     let interrupted = Arc::new(AtomicBool::new(false));
     let handler_flag = Arc::clone(&interrupted);
     if let Err(error) = ctrlc::set_handler(move || handler_flag.store(true, Ordering::Relaxed)) {
@@ -59,9 +60,12 @@ fn main() -> ExitCode {
         demo.root().display(),
         report::group(files as u64),
         report::group(skipped as u64),
-        demo.addr(),
+        demo.files_addr(),
         options.threads,
     );
+    if let Some(addr) = demo.addr() {
+        eprintln!("demo: live dashboard on http://{addr}/, Prometheus metrics on http://{addr}/metrics");
+    }
 
     wait(&demo, options.duration, &interrupted);
     let elapsed = demo.stop();
@@ -69,6 +73,9 @@ fn main() -> ExitCode {
 
     let snapshot = perf::snapshot();
     report::print(&report::summary(&snapshot, elapsed));
+    for alert in alerts.alerts() {
+        report::print(&format!("{:<14} {} {}\n", "alert", alert.alert.rule, alert.alert.state));
+    }
     if let Some(path) = &options.json {
         if let Err(error) = report::write_json(&snapshot, path) {
             eprintln!("demo: {error}");
@@ -77,6 +84,25 @@ fn main() -> ExitCode {
         report::print(&format!("{:<14} written to {}\n", "snapshot", path.display()));
     }
     ExitCode::SUCCESS
+}
+
+/// Installs the rule `DemoCacheHitRateLow`: the hit rate of the demo's cache below `threshold`
+/// (0 to 1) for 5 s fires it, and a receiver prints its notifications to stderr.
+fn install_hit_rate_alert(threshold: f64) -> Arc<perf::alert::AlertManager> {
+    let expression = format!("hit_rate{{cache=\"demo_files\"}} < {}%", threshold * 100.0);
+    let rule = perf::alert::AlertRule::new("DemoCacheHitRateLow", expression)
+        .for_duration(Duration::from_secs(5))
+        .annotation("summary", "hit rate of {{ $labels.cache }} is {{ $value }}");
+    let printer = perf::alert::CallbackReceiver::new("stderr", |notification| {
+        for alert in &notification.alerts {
+            let summary = alert.annotations.get("summary").map_or("", String::as_str);
+            eprintln!("\ndemo: alert {} {}: {summary}", alert.rule, alert.state);
+        }
+        Ok(())
+    });
+    let route = perf::alert::Route::new("stderr").group_wait(Duration::ZERO).group_interval(Duration::from_secs(10));
+    let manager = perf::alert::AlertManager::builder().rule(rule).receiver(printer).route(route).build();
+    perf::alert::install(manager.expect("the demo's alert rule is valid"))
 }
 
 /// Shows the progress line until `duration` has passed or Ctrl-C was pressed.

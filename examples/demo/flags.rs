@@ -4,8 +4,12 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Address the server listens on when `--addr` is not given.
+/// Address of perf's endpoint (dashboard, `/metrics`, `/api`) when `--addr` is not given.
 pub(crate) const DEFAULT_ADDR: &str = "127.0.0.1:9184";
+/// Address the file server listens on when `--files-addr` is not given.
+pub(crate) const DEFAULT_FILES_ADDR: &str = "127.0.0.1:9185";
+/// Hit rate under which the demo's alert rule fires, when `--alert-hit-rate-below` is not given.
+pub(crate) const DEFAULT_ALERT_HIT_RATE: f64 = 0.60;
 /// Cache capacity when `--cache-bytes` is not given: 32 MiB.
 pub(crate) const DEFAULT_CACHE_BYTES: u64 = 32 * 1024 * 1024;
 /// Run time when `--duration` is not given.
@@ -24,12 +28,19 @@ Usage: cargo run --release --example demo -- [FLAGS]
 Flags:
   --duration SECONDS   how long the load generator runs; 0 runs until Ctrl-C [default: 10]
   --threads N          load-generator connections, and server worker threads [default: 4]
-  --addr HOST:PORT     address the server listens on; port 0 picks a free one [default: 127.0.0.1:9184]
+  --addr HOST:PORT     address of the live dashboard, /metrics and /api; port 0 picks a free one
+                       [default: 127.0.0.1:9184]
+  --files-addr HOST:PORT
+                       address of the file server that the load generator requests
+                       [default: 127.0.0.1:9185]
   --root DIR           directory to serve [default: the Rust toolchain's HTML documentation,
                        $(rustc --print sysroot)/share/doc/rust/html, else the Cargo registry
                        sources under $CARGO_HOME/registry/src]
   --cache-bytes SIZE   cache capacity in bytes; suffixes K, M, G (powers of 1024) [default: 32M]
   --zipf EXPONENT      skew of file popularity: 0 is uniform, 1 is classic Zipf [default: 1.0]
+  --alert-hit-rate-below PERCENT
+                       fire the alert DemoCacheHitRateLow when the cache hit rate stays below
+                       PERCENT for 5 s, such as 80% [default: 60%]
   --json PATH          write the final perf::snapshot() as JSON to PATH
   --help               print this help
 ";
@@ -47,7 +58,12 @@ pub(crate) struct Options {
     /// How long the load runs; `None` runs until Ctrl-C.
     pub(crate) duration: Option<Duration>,
     pub(crate) threads: usize,
+    /// Address of perf's endpoint: dashboard, `/metrics` and `/api`.
     pub(crate) addr: String,
+    /// Address of the file server.
+    pub(crate) files_addr: String,
+    /// Hit rate (0 to 1) under which the demo's alert rule fires.
+    pub(crate) alert_hit_rate_below: f64,
     /// Directory to serve; `None` picks the default root.
     pub(crate) root: Option<PathBuf>,
     pub(crate) cache_bytes: u64,
@@ -65,6 +81,8 @@ impl Default for Options {
             duration: Some(DEFAULT_DURATION),
             threads: DEFAULT_THREADS,
             addr: DEFAULT_ADDR.to_owned(),
+            files_addr: DEFAULT_FILES_ADDR.to_owned(),
+            alert_hit_rate_below: DEFAULT_ALERT_HIT_RATE,
             root: None,
             cache_bytes: DEFAULT_CACHE_BYTES,
             zipf: DEFAULT_ZIPF,
@@ -92,7 +110,9 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, F
         match flag.as_str() {
             "--duration" => options.duration = duration(&value()?)?,
             "--threads" => options.threads = threads(&value()?)?,
-            "--addr" => options.addr = addr(&value()?)?,
+            "--addr" => options.addr = addr("--addr", &value()?)?,
+            "--files-addr" => options.files_addr = addr("--files-addr", &value()?)?,
+            "--alert-hit-rate-below" => options.alert_hit_rate_below = percent(&value()?)?,
             "--root" => options.root = Some(PathBuf::from(value()?)),
             "--cache-bytes" => options.cache_bytes = bytes(&value()?)?,
             "--zipf" => options.zipf = exponent(&value()?)?,
@@ -122,11 +142,22 @@ fn threads(text: &str) -> Result<usize, FlagError> {
     }
 }
 
-fn addr(text: &str) -> Result<String, FlagError> {
+fn addr(flag: &str, text: &str) -> Result<String, FlagError> {
     match text.parse::<std::net::SocketAddr>() {
         Ok(_) => Ok(text.to_owned()),
         Err(_) => Err(FlagError(format!(
-            "invalid --addr {text:?}; give an IP address and a port, such as --addr 127.0.0.1:9184"
+            "invalid {flag} {text:?}; give an IP address and a port, such as {flag} 127.0.0.1:9184"
+        ))),
+    }
+}
+
+/// Parses `80%` or `80` into `0.8`.
+fn percent(text: &str) -> Result<f64, FlagError> {
+    let number = text.trim().trim_end_matches('%').trim();
+    match number.parse::<f64>() {
+        Ok(value) if (0.0..=100.0).contains(&value) => Ok(value / 100.0),
+        _ => Err(FlagError(format!(
+            "invalid --alert-hit-rate-below {text:?}; give a percentage from 0 to 100, such as --alert-hit-rate-below 80%"
         ))),
     }
 }
@@ -196,6 +227,10 @@ mod tests {
             "8",
             "--addr",
             "127.0.0.1:0",
+            "--files-addr",
+            "127.0.0.1:0",
+            "--alert-hit-rate-below",
+            "80%",
             "--root",
             "/srv",
             "--cache-bytes",
@@ -208,6 +243,8 @@ mod tests {
         assert_eq!(options.duration, Some(Duration::from_millis(2_500)));
         assert_eq!(options.threads, 8);
         assert_eq!(options.addr, "127.0.0.1:0");
+        assert_eq!(options.files_addr, "127.0.0.1:0");
+        assert_eq!(options.alert_hit_rate_below, 0.8);
         assert_eq!(options.root, Some(PathBuf::from("/srv")));
         assert_eq!(options.cache_bytes, 64 * 1024 * 1024);
         assert_eq!(options.zipf, 1.2);
@@ -226,10 +263,12 @@ mod tests {
 
     #[test]
     fn flags_errors_name_value() {
-        let cases: [(&[&str], &str); 7] = [
+        let cases: [(&[&str], &str); 9] = [
             (&["--threads", "zero"], "invalid --threads \"zero\""),
             (&["--duration", "-3"], "invalid --duration \"-3\""),
             (&["--addr", "localhost"], "invalid --addr \"localhost\""),
+            (&["--files-addr", ":80"], "invalid --files-addr \":80\""),
+            (&["--alert-hit-rate-below", "120%"], "invalid --alert-hit-rate-below \"120%\""),
             (&["--cache-bytes", "12X"], "invalid --cache-bytes \"12X\""),
             (&["--zipf", "nan"], "invalid --zipf \"nan\""),
             (&["--verbose"], "unknown flag \"--verbose\""),

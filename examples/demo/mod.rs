@@ -26,6 +26,8 @@ use zipf::Zipf;
 pub(crate) struct Demo {
     /// Kept here so the cache outlives the server threads, until the demo is dropped.
     site: Arc<Site>,
+    /// perf's endpoint: the live dashboard, `/metrics` and `/api`.
+    endpoint: Option<perf::http::Server>,
     server: FileServer,
     load: LoadGenerator,
     started: Instant,
@@ -69,15 +71,28 @@ impl Demo {
         let cache = FileCache::new(&root, options.cache_bytes);
         let site = Arc::new(Site { index, cache });
 
-        let server =
-            FileServer::start(&options.addr, options.threads, Arc::clone(&site)).map_err(StartError::Failed)?;
+        let endpoint_addr: SocketAddr = options.addr.parse().map_err(|error| {
+            StartError::Usage(format!("invalid --addr {:?}: {error}; such as --addr 127.0.0.1:9184", options.addr))
+        })?;
+        let endpoint = perf::serve(endpoint_addr).map_err(|error| {
+            StartError::Failed(format!(
+                "cannot serve the dashboard on {endpoint_addr}: {error}; pick another port with --addr 127.0.0.1:PORT"
+            ))
+        })?;
+        let server = FileServer::start(&options.files_addr, options.threads, Arc::clone(&site))
+            .map_err(StartError::Failed)?;
         let load = LoadGenerator::start(server.addr().port(), options.threads, workload)
             .map_err(|error| StartError::Failed(format!("cannot start the load generator: {error}")))?;
-        Ok(Demo { site, server, load, started: Instant::now(), root })
+        Ok(Demo { site, endpoint: Some(endpoint), server, load, started: Instant::now(), root })
     }
 
-    /// Returns the address the server listens on.
-    pub(crate) fn addr(&self) -> SocketAddr {
+    /// Returns the address of perf's endpoint: dashboard, `/metrics` and `/api`.
+    pub(crate) fn addr(&self) -> Option<SocketAddr> {
+        self.endpoint.as_ref().map(perf::http::Server::local_addr)
+    }
+
+    /// Returns the address the file server listens on.
+    pub(crate) fn files_addr(&self) -> SocketAddr {
         self.server.addr()
     }
 
@@ -103,6 +118,9 @@ impl Demo {
         self.load.stop();
         self.server.stop();
         self.site.cache.run_pending_tasks();
+        if let Some(endpoint) = self.endpoint.take() {
+            endpoint.shutdown();
+        }
         elapsed
     }
 }

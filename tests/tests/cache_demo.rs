@@ -54,6 +54,8 @@ fn run_demo(root: &Path) -> perf::Snapshot {
         duration: None,
         threads: 2,
         addr: "127.0.0.1:0".to_owned(),
+        files_addr: "127.0.0.1:0".to_owned(),
+        alert_hit_rate_below: 0.6,
         root: Some(root.to_owned()),
         cache_bytes: 256 * 1024,
         zipf: 1.0,

@@ -71,7 +71,9 @@ pub trait Collector: Send + Sync {
         self.name()
     }
 
-    /// Writes the current samples. Called off the hot path, for each snapshot.
+    /// Writes the current samples. Called off the hot path, for each snapshot, on a worker
+    /// thread. Calling [`snapshot`](crate::snapshot) from here waits for the collection in
+    /// progress, which runs past the time budget and gets this collector disabled.
     fn collect(&self, samples: &mut Samples);
 
     /// Runs on every tick of the collector thread (and on [`collect_now`](crate::collect_now)),

@@ -3,6 +3,8 @@
 use crate::plugin::{registry, runner, Collector, Samples};
 use crate::registry::{self as metrics_registry, MetricRef};
 use crate::site::Site;
+use std::time::Duration;
+
 use crate::{collector, event};
 
 /// Reports the footprint of perf itself: sites, registered metrics, time series, the memory
@@ -42,6 +44,12 @@ impl Collector for InternalsCollector {
 
     fn component(&self) -> &str {
         "perf"
+    }
+
+    /// Reading the collector's status waits for a tick in progress, and a tick may itself wait
+    /// for a collector's `tick` up to that collector's budget, so this one gets more time.
+    fn time_budget(&self) -> Option<Duration> {
+        Some(Duration::from_secs(2))
     }
 
     fn collect(&self, samples: &mut Samples) {
