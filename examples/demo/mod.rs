@@ -79,8 +79,8 @@ impl Demo {
                 "cannot serve the dashboard on {endpoint_addr}: {error}; pick another port with --addr 127.0.0.1:PORT"
             ))
         })?;
-        let server = FileServer::start(&options.files_addr, options.threads, Arc::clone(&site))
-            .map_err(StartError::Failed)?;
+        let server =
+            FileServer::start(&options.files_addr, options.threads, Arc::clone(&site)).map_err(StartError::Failed)?;
         let load = LoadGenerator::start(server.addr().port(), options.threads, workload)
             .map_err(|error| StartError::Failed(format!("cannot start the load generator: {error}")))?;
         Ok(Demo { site, endpoint: Some(endpoint), server, load, started: Instant::now(), root })

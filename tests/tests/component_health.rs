@@ -2,6 +2,8 @@
 //! health aggregated per component and for the process.
 
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::Once;
+use std::time::Duration;
 
 use perf::component::{self, HealthReport};
 use perf::plugin::{Collector, Samples};
@@ -102,12 +104,20 @@ impl Collector for SessionCache {
     }
 }
 
+/// Gives health checks 5 s: a panic takes a while when the panic hook prints a backtrace, and
+/// no check in this file is meant to run past its budget.
+fn setup() {
+    static SETUP: Once = Once::new();
+    SETUP.call_once(|| perf::plugin::set_time_budget(Duration::from_secs(5)));
+}
+
 static SESSION_STATE: AtomicU8 = AtomicU8::new(HEALTHY);
 static SESSIONS: SessionCache = SessionCache { state: &SESSION_STATE };
 perf::register_collector!(SESSIONS);
 
 #[test]
 fn component_lists_its_members() {
+    setup();
     pay(5).unwrap();
     Cart.total();
 
@@ -133,6 +143,7 @@ fn component_lists_its_members() {
 
 #[test]
 fn component_health_follows_its_check() {
+    setup();
     let health_of = || perf::snapshot().component("checkout").unwrap().health.clone();
     assert_eq!(health_of(), Health::Healthy);
 
@@ -148,6 +159,7 @@ fn component_health_follows_its_check() {
 
 #[test]
 fn static_check_named_by_argument() {
+    setup();
     LEDGER.reachable.store(false, Ordering::SeqCst);
     let snapshot = perf::snapshot();
     LEDGER.reachable.store(true, Ordering::SeqCst);
@@ -159,6 +171,7 @@ fn static_check_named_by_argument() {
 
 #[test]
 fn cache_state_sets_component_health() {
+    setup();
     let health_of = || perf::snapshot().component("sessions").unwrap().health.clone();
     assert_eq!(health_of(), Health::Healthy);
 
@@ -173,6 +186,7 @@ fn cache_state_sets_component_health() {
 
 #[test]
 fn report_takes_worst_component() {
+    setup();
     component::register_health_check("report_a", "probe", || Health::degraded("slow"));
     component::register_health_check("report_b", "probe", || Health::unhealthy("down"));
 
@@ -189,6 +203,7 @@ fn report_takes_worst_component() {
 
 #[test]
 fn report_of_degraded_only_serves() {
+    setup();
     let snapshot = perf::snapshot();
     let mut components = snapshot.components.clone();
     components.retain(|component| component.name == "process" || component.name == "perf");
@@ -201,6 +216,7 @@ fn report_of_degraded_only_serves() {
 
 #[test]
 fn panicking_check_is_unhealthy() {
+    setup();
     component::register_health_check("panicky", "probe", || -> Health { panic!("probe exploded") });
     let panicky = perf::snapshot().component("panicky").unwrap().clone();
     assert_eq!(panicky.health, Health::unhealthy("probe: health check panicked: probe exploded"));

@@ -84,15 +84,23 @@ fn process_collector() -> CollectorSnapshot {
     snapshot.collectors.into_iter().find(|collector| collector.name == "process").expect("process collector")
 }
 
-fn burn_cpu(duration: Duration) -> u64 {
-    let started = Instant::now();
+/// Spins until this process has used `micros` more of user CPU time, as /proc counts it, and
+/// returns that new total. Wall time would not do: on a loaded machine the loop gets a share.
+fn burn_cpu(micros: u64) -> u64 {
+    let target = cpu_micros().0 + micros;
+    let deadline = Instant::now() + Duration::from_secs(60);
     let mut state = 1u64;
-    while started.elapsed() < duration {
-        for _ in 0..10_000 {
+    loop {
+        for _ in 0..100_000 {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         }
+        std::hint::black_box(state);
+        let used = cpu_micros().0;
+        if used >= target {
+            return used;
+        }
+        assert!(Instant::now() < deadline, "60 s of spinning used only {used} of {target} µs of user CPU");
     }
-    state
 }
 
 #[test]
@@ -114,7 +122,7 @@ fn process_collector_matches_proc() {
         })
         .collect();
     let files: Vec<File> = (0..7).map(|_| File::open("/proc/self/status").unwrap()).collect();
-    std::hint::black_box(burn_cpu(Duration::from_millis(300)));
+    let burnt = burn_cpu(200_000);
 
     let before = read_proc();
     let collector = process_collector();
@@ -140,7 +148,7 @@ fn process_collector_matches_proc() {
 
     let user = cpu(&collector, "user");
     assert_between("user CPU µs", user, before.user_us, after.user_us);
-    assert!(user >= 100_000, "300 ms of busy loop shows as {user} µs of user CPU");
+    assert!(user >= burnt, "user CPU {user} µs is below the {burnt} µs read after the busy loop");
     let system = cpu(&collector, "system");
     assert_between("system CPU µs", system, before.system_us, after.system_us);
 
