@@ -91,13 +91,13 @@ pub(crate) fn run_all() -> Vec<CheckSnapshot> {
     let statics = inventory::iter::<HealthCheckRef>.into_iter().map(|check| Handle::Static(check.0));
     let runtime: Vec<Handle> =
         RUNTIME.read().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().cloned().map(Handle::Shared).collect();
-    let (runnable, stuck): (Vec<Handle>, Vec<Handle>) =
-        statics.chain(runtime).partition(|check| !check.running().is_running());
+    let runnable: Vec<Handle> = statics.chain(runtime).collect();
 
     let budget = plugin::time_budget();
     let budgets = vec![budget; runnable.len()];
     let call = |check: &Handle| {
-        // Another caller may have started this check and left it stuck since the list was made.
+        // Jobs of one runner run one at a time, so a call still running here is one that timed
+        // out on an abandoned worker.
         if check.running().is_running() {
             return None;
         }
@@ -106,7 +106,7 @@ pub(crate) fn run_all() -> Vec<CheckSnapshot> {
     };
     let outcomes = CHECKS.run_all(runnable.clone(), &budgets, call, |_, _| {});
 
-    let mut results: Vec<CheckSnapshot> = stuck.iter().map(still_running).collect();
+    let mut results: Vec<CheckSnapshot> = Vec::with_capacity(runnable.len());
     for (check, outcome) in runnable.iter().zip(outcomes) {
         results.push(match outcome {
             Outcome::Done(Some(health), duration) => check.result(health, duration),

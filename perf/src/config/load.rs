@@ -112,6 +112,11 @@ impl Loaded {
     pub fn source_of(&self, path: &str) -> String {
         self.provenance.source_of(path)
     }
+
+    /// Builds an error at the place where the value at a dotted path was written.
+    pub(crate) fn error_at(&self, path: &str, message: String) -> ConfigError {
+        self.provenance.error_at(path, message)
+    }
 }
 
 /// Reads and loads a configuration file.

@@ -34,6 +34,28 @@ impl Provenance {
         self.label(&segments)
     }
 
+    /// Builds an error at the value of a dotted path; a path with no value in the tree (a
+    /// default) falls back to its closest written parent, then to the start of the first source.
+    pub(crate) fn error_at(&self, path: &str, message: String) -> super::error::ConfigError {
+        let mut segments = parse_path(path).unwrap_or_default();
+        let node = loop {
+            if let Some(node) = find(&self.root, &segments) {
+                break node;
+            }
+            segments.pop();
+        };
+        let source = self.sources.get(node.origin.source);
+        let position = source.line_column(node.origin.span.start);
+        super::error::ConfigError {
+            file: source.name.to_string(),
+            line: position.line,
+            column: position.column,
+            span: node.origin.span.clone(),
+            key: path.to_owned(),
+            message,
+        }
+    }
+
     /// Returns one `key = value  # source` line per effective value.
     pub(crate) fn describe(&self, settings: &Settings) -> String {
         let value = match toml::Value::try_from(settings) {

@@ -1,9 +1,9 @@
 //! Runs every enabled collector in isolation and disables the ones that fail.
 //!
 //! Collections and ticks go through their own [`Runner`]s, so a collection never queues behind
-//! a tick on the same worker thread, and the other way round. A collector that panics or runs past its time budget is
-//! disabled on the spot, logged once, and listed in snapshots with the reason; the others run
-//! as usual.
+//! a tick on the same worker thread, and the other way round. A collector that panics or runs
+//! past its time budget is disabled on the spot, logged once and emitted as an event. It is
+//! listed in snapshots with the reason, and the others run as usual.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -50,17 +50,24 @@ enum Collected {
     Unsupported(String),
     /// Another snapshot disabled the collector while this one waited for the worker.
     Disabled,
+    /// The collector's previous call timed out and has not returned.
+    Stuck,
 }
 
 /// Runs every enabled collector and returns the state of all of them, sorted by name.
 pub(crate) fn collect_all() -> Vec<CollectorSnapshot> {
     let entries = registry::entries();
     let (runnable, skipped): (Vec<Arc<Entry>>, Vec<Arc<Entry>>) =
-        entries.into_iter().partition(|entry| entry.is_enabled() && !entry.collecting.is_running());
+        entries.into_iter().partition(|entry| entry.is_enabled());
     let budgets: Vec<Duration> = runnable.iter().map(|entry| budget(entry)).collect();
     let collect = |entry: &Arc<Entry>| {
         if !entry.is_enabled() {
             return Collected::Disabled;
+        }
+        // Jobs of one runner run one at a time, so a call still running here is one that timed
+        // out on an abandoned worker.
+        if entry.collecting.is_running() {
+            return Collected::Stuck;
         }
         let _running = entry.collecting.enter();
         let collector = entry.collector();
@@ -87,11 +94,11 @@ pub(crate) fn collect_all() -> Vec<CollectorSnapshot> {
 
 /// Runs the [`Collector::tick`](super::Collector::tick) of every enabled collector.
 pub(crate) fn tick_all(now_ms: u64) {
-    let runnable: Vec<Arc<Entry>> =
-        registry::entries().into_iter().filter(|entry| entry.is_enabled() && !entry.ticking.is_running()).collect();
+    let runnable: Vec<Arc<Entry>> = registry::entries().into_iter().filter(|entry| entry.is_enabled()).collect();
     let budgets: Vec<Duration> = runnable.iter().map(|entry| budget(entry)).collect();
     let tick = move |entry: &Arc<Entry>| {
-        if !entry.is_enabled() {
+        // A tick still running here timed out on an abandoned worker; skip it until it returns.
+        if !entry.is_enabled() || entry.ticking.is_running() {
             return;
         }
         let _running = entry.ticking.enter();
@@ -123,6 +130,9 @@ fn collected_snapshot(entry: &Entry, outcome: Outcome<Collected>) -> CollectorSn
             snapshot.error = Some(reason);
         }
         Outcome::Done(Collected::Disabled, _) => {}
+        Outcome::Done(Collected::Stuck, _) => {
+            snapshot.error = Some("collector not run: its previous call, which timed out, has not returned".to_owned());
+        }
         Outcome::Panicked(_) | Outcome::TimedOut(_) => {
             // `fail` has disabled it, with the reason that `idle_snapshot` reads back.
         }
@@ -134,19 +144,12 @@ fn collected_snapshot(entry: &Entry, outcome: Outcome<Collected>) -> CollectorSn
 /// Returns the snapshot of a collector that was not run: no samples, and why.
 fn idle_snapshot(entry: &Entry) -> CollectorSnapshot {
     let collector = entry.collector();
-    let error = match entry.disabled_reason() {
-        Some(reason) => Some(reason),
-        None if entry.collecting.is_running() => {
-            Some("collector not run: its previous call, which timed out, has not returned".to_owned())
-        }
-        None => None,
-    };
     CollectorSnapshot {
         name: collector.name().to_owned(),
         kind: collector.kind().to_owned(),
         component: collector.component().to_owned(),
         samples: Vec::new(),
-        error,
+        error: entry.disabled_reason(),
         enabled: entry.is_enabled(),
         supported: true,
         duration_us: entry.last_duration_us(),

@@ -23,10 +23,21 @@ impl JsonPoster {
     /// Posts `body` as JSON to `url`. A status outside 2xx is an error with the response
     /// body; 4xx statuses other than 408 and 429 are not worth retrying.
     pub(crate) fn post(&self, url: &str, body: &[u8]) -> Result<(), DeliveryError> {
-        let mut response = self
-            .agent
-            .post(url)
-            .header("Content-Type", "application/json")
+        self.post_with_headers(url, body, &[])
+    }
+
+    /// Posts like [`JsonPoster::post`], with extra request headers sent after `Content-Type`.
+    pub(crate) fn post_with_headers(
+        &self,
+        url: &str,
+        body: &[u8],
+        headers: &[(String, String)],
+    ) -> Result<(), DeliveryError> {
+        let mut request = self.agent.post(url).header("Content-Type", "application/json");
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let mut response = request
             .send(body)
             .map_err(|error| DeliveryError::retryable(format!("POST {url} failed: {error}")))?;
 

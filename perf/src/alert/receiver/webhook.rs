@@ -10,6 +10,7 @@ pub struct WebhookReceiver {
     name: String,
     url: String,
     send_resolved: bool,
+    headers: Vec<(String, String)>,
     poster: JsonPoster,
 }
 
@@ -23,6 +24,7 @@ impl WebhookReceiver {
             name: name.into(),
             url: url.into(),
             send_resolved: true,
+            headers: Vec::new(),
             poster: JsonPoster::new(DEFAULT_WEBHOOK_TIMEOUT),
         }
     }
@@ -36,6 +38,12 @@ impl WebhookReceiver {
     /// Sets whether resolved alerts are posted (the default).
     pub fn send_resolved(mut self, value: bool) -> Self {
         self.send_resolved = value;
+        self
+    }
+
+    /// Adds a request header, such as `Authorization`, sent with every post.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -57,6 +65,6 @@ impl Receiver for WebhookReceiver {
     fn send(&self, notification: &Notification) -> Result<(), DeliveryError> {
         let body = serde_json::to_vec(&notification.webhook_payload())
             .map_err(|error| DeliveryError::permanent(format!("failed to encode the webhook payload: {error}")))?;
-        self.poster.post(&self.url, &body)
+        self.poster.post_with_headers(&self.url, &body, &self.headers)
     }
 }
