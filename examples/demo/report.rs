@@ -128,7 +128,37 @@ pub(crate) fn summary(snapshot: &Snapshot, elapsed: Duration) -> String {
         Some(cache) => write_cache(&mut out, &cache),
         None => out.push_str("cache          not registered\n"),
     }
+    write_process(&mut out, snapshot);
+    for component in &snapshot.components {
+        let _ = writeln!(out, "{:<14} {}: {}", "component", component.name, component.health);
+    }
     out
+}
+
+/// Writes the process collector's memory, CPU time, threads and file descriptors.
+fn write_process(out: &mut String, snapshot: &Snapshot) {
+    let Some(process) = snapshot.collectors.iter().find(|collector| collector.name == "process") else {
+        return;
+    };
+    let value = |name: &str| {
+        let samples = process.samples.iter().filter(|sample| sample.name == name);
+        samples
+            .map(|sample| match sample.value {
+                perf::MetricValue::Counter(total) => total,
+                perf::MetricValue::Gauge(value) => value.max(0) as u64,
+                _ => 0,
+            })
+            .sum::<u64>()
+    };
+    let _ = writeln!(
+        out,
+        "{:<14} {} resident, {:.1} s CPU, {} threads, {} open files",
+        "process",
+        bytes(value("process_resident_memory_bytes")),
+        value("process_cpu_us") as f64 / 1e6,
+        value("process_threads"),
+        value("process_open_fds"),
+    );
 }
 
 fn write_cache(out: &mut String, cache: &CacheReport) {

@@ -35,6 +35,7 @@ mod delivery;
 mod dispatch;
 mod error;
 mod escalation;
+pub mod from_config;
 mod history;
 mod labels;
 mod lifecycle;

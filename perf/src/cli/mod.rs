@@ -6,6 +6,8 @@
 //! perfctl config FILE [--profile NAME]    print the effective configuration with the source of each value
 //! perfctl report SNAPSHOT.json... -o report.html    write an HTML report from JSON exports
 //! perfctl report --url http://127.0.0.1:9184 -o report.html    the same from a running process
+//! perfctl rules FILE [--profile NAME] [--range 1m] [-o OUT]    write the alert rules as a Prometheus rule file
+//! perfctl grafana [-o OUT]                write the Grafana dashboard JSON
 //! ```
 //!
 //! Each subcommand is one entry of [`COMMANDS`] with its own module, so a new subcommand adds
@@ -15,7 +17,9 @@
 
 mod args;
 mod check;
+mod grafana;
 mod report;
+mod rules;
 mod show;
 
 use std::ffi::OsString;
@@ -46,7 +50,8 @@ pub struct Command {
 }
 
 /// Every subcommand, in the order of the help text.
-pub const COMMANDS: &[Command] = &[check::COMMAND, show::COMMAND, report::COMMAND];
+pub const COMMANDS: &[Command] =
+    &[check::COMMAND, show::COMMAND, report::COMMAND, rules::COMMAND, grafana::COMMAND];
 
 /// Runs `perfctl` with `arguments` (without the program name), writing to `out` and `err`,
 /// and returns the exit status.

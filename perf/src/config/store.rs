@@ -25,6 +25,7 @@ use super::event::{ReloadEvent, Subscribers};
 use super::load::{self, LoadOptions, Loaded};
 use super::schema::Settings;
 use super::watch::{self, ConfigWatcher, WatchError, WatchOptions};
+use crate::alert::{from_config, AlertManager};
 
 /// Name of the gauge set to 1 after a successful reload and to 0 after a failed one, with the
 /// label `file`.
@@ -72,6 +73,7 @@ impl ConfigStore {
         applies_to_runtime: bool,
     ) -> Result<ConfigStore, ConfigErrors> {
         let loaded = load::load_file(path, &options)?;
+        let alerts = if applies_to_runtime { from_config::prepare(&loaded)? } else { None };
         let inner = Inner {
             path: path.to_owned(),
             loaded: ArcSwap::from_pointee(loaded),
@@ -84,7 +86,7 @@ impl ConfigStore {
         let store = ConfigStore { inner: Arc::new(inner) };
         if applies_to_runtime {
             let _applying = store.inner.lock_applying();
-            store.apply(&store.current());
+            store.apply(&store.current(), alerts);
         }
         reload_gauge(&store.inner.path).set(1);
         Ok(store)
@@ -116,9 +118,9 @@ impl ConfigStore {
     pub fn reload(&self) -> Result<Arc<Settings>, ConfigErrors> {
         let _applying = self.inner.lock_applying();
         let options = self.inner.lock_options().clone();
-        match load::load_file(&self.inner.path, &options) {
-            Ok(loaded) => {
-                let (settings, generation) = self.swap(loaded);
+        match self.load(&options) {
+            Ok((loaded, alerts)) => {
+                let (settings, generation) = self.swap(loaded, alerts);
                 reload_gauge(&self.inner.path).set(1);
                 tracing::info!(file = %self.inner.path.display(), generation, "configuration reloaded");
                 self.notify_applied(&settings, generation);
@@ -190,20 +192,28 @@ impl ConfigStore {
     }
 
     fn try_options(&self, options: LoadOptions) -> Result<Arc<Settings>, ConfigErrors> {
-        let loaded = load::load_file(&self.inner.path, &options)?;
+        let (loaded, alerts) = self.load(&options)?;
         *self.inner.lock_options() = options;
-        let (settings, generation) = self.swap(loaded);
+        let (settings, generation) = self.swap(loaded, alerts);
         self.notify_applied(&settings, generation);
         Ok(settings)
     }
 
+    /// Loads the file, and builds its alert manager when this store drives the runtime, so
+    /// that a configuration whose alerting part is invalid is rejected as a whole.
+    fn load(&self, options: &LoadOptions) -> Result<(Loaded, Option<AlertManager>), ConfigErrors> {
+        let loaded = load::load_file(&self.inner.path, options)?;
+        let alerts = if self.inner.applies_to_runtime { from_config::prepare(&loaded)? } else { None };
+        Ok((loaded, alerts))
+    }
+
     /// Makes `loaded` current and applies it; returns its settings and generation. Called
     /// with the application lock held.
-    fn swap(&self, loaded: Loaded) -> (Arc<Settings>, u64) {
+    fn swap(&self, loaded: Loaded, alerts: Option<AlertManager>) -> (Arc<Settings>, u64) {
         let settings = loaded.settings.clone();
         self.inner.loaded.store(Arc::new(loaded));
         let generation = self.inner.generation.fetch_add(1, Ordering::AcqRel) + 1;
-        self.apply(&settings);
+        self.apply(&settings, alerts);
         (settings, generation)
     }
 
@@ -212,7 +222,7 @@ impl ConfigStore {
         self.inner.subscribers.publish(&event);
     }
 
-    fn apply(&self, settings: &Arc<Settings>) {
+    fn apply(&self, settings: &Arc<Settings>, alerts: Option<AlertManager>) {
         if !self.inner.applies_to_runtime {
             return;
         }
@@ -222,6 +232,7 @@ impl ConfigStore {
         if let Err(error) = apply::apply_collector(settings) {
             tracing::error!("failed to apply the collector settings: {error}");
         }
+        from_config::apply(alerts);
     }
 }
 

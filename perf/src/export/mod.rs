@@ -19,6 +19,7 @@ pub(crate) mod hdr;
 mod json;
 mod merge;
 pub(crate) mod naming;
+pub mod promql;
 pub mod rules;
 mod schedule;
 pub mod status;

@@ -6,7 +6,7 @@
 //! | `GET /api/snapshot` | the snapshot as JSON; `?pretty=true` indents it |
 //! | `GET /api/export?format=json\|csv\|prometheus\|openmetrics` | the snapshot in that format |
 //! | `GET /api/exports` | the status of every scheduled export, as JSON |
-//! | `GET /healthz` | `ok`, without authentication |
+//! | `GET /healthz` | the health of every component as JSON, without authentication: 200, or 503 when one is unhealthy |
 //!
 //! `HEAD` works wherever `GET` does. Other methods get 405, unknown paths 404, and bad query
 //! parameters 400, each with a message that names the problem and the fix.
@@ -33,7 +33,7 @@ pub(crate) fn dispatch(exposition: &Exposition, route: &str, request: &Request<'
     };
 
     let result = match route {
-        HEALTH => query.expect_only(&[]).map(|()| Response::new(200, "text/plain; charset=utf-8", b"ok\n".to_vec())),
+        HEALTH => query.expect_only(&[]).map(|()| health()),
         "/metrics" => query.expect_only(&[]).map(|()| metrics(exposition, request)),
         "/api/snapshot" => snapshot(&query),
         "/api/export" => export(exposition, &query),
@@ -47,6 +47,11 @@ pub(crate) fn not_found(path: &str) -> Response {
     let message =
         format!("no route for {path}; the routes are /metrics, /api/snapshot, /api/export?format=json|csv|prometheus|openmetrics, /api/exports and /healthz");
     Response::error(404, &message)
+}
+
+fn health() -> Response {
+    let report = crate::component::health();
+    json(report.http_status(), serde_json::to_vec(&report).unwrap_or_default())
 }
 
 fn metrics(exposition: &Exposition, request: &Request<'_>) -> Response {
@@ -159,9 +164,14 @@ mod tests {
     }
 
     #[test]
-    fn health_answers_ok() {
+    fn health_reports_components() {
         let response = get("/healthz");
-        assert_eq!((response.status, text(&response)), (200, "ok\n".to_owned()));
+        let report: serde_json::Value = serde_json::from_str(&text(&response)).unwrap();
+
+        assert_eq!(response.status, 200);
+        assert!(report["status"] == "healthy" || report["status"] == "degraded", "{report}");
+        let components = report["components"].as_array().unwrap();
+        assert!(components.iter().any(|component| component["name"] == "process"), "{report}");
     }
 
     #[test]
