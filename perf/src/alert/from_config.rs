@@ -16,9 +16,9 @@
 //!   no route takes goes to a log receiver named [`UNROUTED_RECEIVER`], so that it is not lost.
 //! - A rule's `escalation`: a route placed before the others sends the rule's alerts to the
 //!   policy and nowhere else (`continue = true`, so the other routes still apply).
-//! - Escalation delays: in the file, a level waits `delay` after the previous level (the first
-//!   one after the alert fires); in the alert manager, level 0 is notified at once and each
-//!   level waits its `delay` before the next. Each level therefore takes the delay of the level
+//! - Escalation delays: in the file, a level waits `delay` after the previous level, and the
+//!   first one waits after the alert fires. In the alert manager, level 0 is notified at once
+//!   and each level waits its `delay` before the next. Each level therefore takes the delay of the level
 //!   after it, the last one takes 0, and a first delay above 0 becomes a leading level with no
 //!   receiver. The level numbers in notifications then count from 1.
 //! - `[alerts] flap_window` and `flap_max_changes` apply to every rule.
@@ -48,7 +48,7 @@ use crate::event::Severity;
 /// Name of the log receiver of the alerts that no `[[routes]]` entry takes.
 pub const UNROUTED_RECEIVER: &str = "<unrouted>";
 
-/// Name of the receiver of the routes that exist only to start a rule's escalation policy; it
+/// Name of the receiver of the routes that exist only to start a rule's escalation policy. It
 /// sends nothing, because the policy's levels notify their own receivers.
 const ESCALATION_ONLY_RECEIVER: &str = "<escalation only>";
 
@@ -325,7 +325,10 @@ impl Bridge<'_> {
         let policy = &first.retry;
         let max_attempts = u32::try_from(policy.max_attempts).unwrap_or_else(|_| {
             let path = format!("{}.retry.max_attempts", key("receivers", first_name));
-            self.error(&path, format!("{path}: {} attempts is too many; use at most {}", policy.max_attempts, u32::MAX));
+            self.error(
+                &path,
+                format!("{path}: {} attempts is too many; use at most {}", policy.max_attempts, u32::MAX),
+            );
             u32::MAX
         });
         RetryPolicy {
@@ -398,8 +401,8 @@ impl Bridge<'_> {
         for (name, silence) in &settings.silences {
             let path = key("silences", name);
             let matchers = self.matchers(&silence.matchers, &format!("{path}.matchers"));
-            let converted = Silence::new(matchers, silence.starts_at, silence.ends_at)
-                .by(&silence.created_by, &silence.comment);
+            let converted =
+                Silence::new(matchers, silence.starts_at, silence.ends_at).by(&silence.created_by, &silence.comment);
             if let Err(error) = manager.add_silence(converted) {
                 self.error(&path, format!("{path}: {error}"));
             }
@@ -465,7 +468,8 @@ fn threshold_rule(name: &str, threshold: &Threshold) -> AlertRule {
             adaptive(name, expr, metric, *min_history, *fallback)
         }
         ThresholdRule::Percentile { window, percentile, factor, direction, min_history, fallback } => {
-            let baseline = format!("{factor} * rolling_percentile({metric}, {}, {})", percentile.0, format_duration(*window));
+            let baseline =
+                format!("{factor} * rolling_percentile({metric}, {}, {})", percentile.0, format_duration(*window));
             let expr = sides(*direction, format!("{metric} > {baseline}"), format!("{metric} < {baseline}"));
             adaptive(name, expr, metric, *min_history, *fallback)
         }
@@ -519,8 +523,9 @@ fn no_data(state: NoDataState) -> NoDataPolicy {
     }
 }
 
-/// Returns why a header cannot be sent, or `None`: a name must be an HTTP token (RFC 9110,
-/// section 5.6.2) and a value must not contain a line break or other control character.
+/// Returns why a header cannot be sent, or `None`. A name must be an HTTP token (letters,
+/// digits and ``!#$%&'*+-.^_`|~``), and a value must not contain a line break or other control
+/// character.
 fn header_problem(name: &str, value: &str) -> Option<String> {
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     if name.is_empty() || !name.chars().all(token) {
@@ -567,7 +572,7 @@ mod tests {
 
     #[test]
     fn escalation_levels_first_delay_leading_level() {
-        // File: A 60 s after firing, B 300 s after A. Manager: nobody at once, A after 60 s,
+        // File: A 60 s after firing, B 300 s after A. Manager: no receiver at once, A after 60 s,
         // B 300 s after A.
         let converted = escalation_levels(&[level(60, &["a"]), level(300, &["b"])]);
         assert_eq!(levels_summary(&converted), vec![(60, 0), (300, 1), (0, 1)]);

@@ -1,5 +1,5 @@
-//! The `perfctl` command line: validate a configuration file and print its effective
-//! configuration.
+//! The `perfctl` command line: validate a configuration file, print its effective
+//! configuration, and write reports, Prometheus rules and a Grafana dashboard.
 //!
 //! ```text
 //! perfctl check FILE [--profile NAME]     exit 1 and print every error as file:line:column: message
@@ -50,8 +50,7 @@ pub struct Command {
 }
 
 /// Every subcommand, in the order of the help text.
-pub const COMMANDS: &[Command] =
-    &[check::COMMAND, show::COMMAND, report::COMMAND, rules::COMMAND, grafana::COMMAND];
+pub const COMMANDS: &[Command] = &[check::COMMAND, show::COMMAND, report::COMMAND, rules::COMMAND, grafana::COMMAND];
 
 /// Runs `perfctl` with `arguments` (without the program name), writing to `out` and `err`,
 /// and returns the exit status.

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::{Args, Command, EXIT_INVALID, EXIT_OK, EXIT_USAGE};
-use crate::config::{AlertCondition, AlertRule, Bound, Settings, ThresholdRule};
 use crate::config::units::parse_quantity;
 use crate::config::{self, LoadOptions, Loaded};
+use crate::config::{AlertCondition, AlertRule, Bound, Settings, ThresholdRule};
 use crate::export::naming::is_clean_identifier;
 use crate::export::promql::{PromqlError, Translator};
 use crate::export::rules::{self, AlertRule as PrometheusRule, RuleGroup};
@@ -39,7 +39,8 @@ fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         match parse_quantity(range).ok().and_then(|quantity| quantity.to_duration()) {
             Some(duration) if duration >= Duration::from_secs(1) => translator.range = duration,
             _ => {
-                let _ = writeln!(err, "perfctl rules: invalid --range {range:?}; give a duration of 1s or more, like 5m");
+                let _ =
+                    writeln!(err, "perfctl rules: invalid --range {range:?}; give a duration of 1s or more, like 5m");
                 return EXIT_USAGE;
             }
         }
@@ -105,9 +106,18 @@ fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 
 /// Translates one alert rule, or returns the message that names it, where it was written and
 /// why it has no PromQL equivalent.
-fn translate_rule(translator: &Translator, loaded: &Loaded, name: &str, rule: &AlertRule) -> Result<PrometheusRule, String> {
+fn translate_rule(
+    translator: &Translator,
+    loaded: &Loaded,
+    name: &str,
+    rule: &AlertRule,
+) -> Result<PrometheusRule, String> {
     if !is_clean_identifier(name) {
-        let position = loaded.source_of(&format!("alerts.rules.{name}.severity"));
+        let key = match rule.condition {
+            AlertCondition::Expression { .. } => "expr",
+            AlertCondition::Threshold { .. } => "threshold",
+        };
+        let position = loaded.source_of(&format!("alerts.rules.{name}.{key}"));
         return Err(format!(
             "{position}: alert rule `{name}`: the name is not a valid Prometheus alert name; rename it with letters, digits and underscores"
         ));

@@ -24,7 +24,8 @@ static RUNTIME: Mutex<Option<(ConfigStore, Option<ConfigWatcher>)>> = Mutex::new
 
 /// Loads the configuration file of the process and applies it: the collector starts with the
 /// settings of `[collector]` (or restarts, if they differ from the running ones), sites are
-/// turned on and off by `[sites]` and `[components]`, and, when `[reload] watch` is true,
+/// turned on and off by `[sites]` and `[components]`, the alerting sections install an alert
+/// manager (see [`crate::alert::from_config`]), and, when `[reload] watch` is true,
 /// the file is watched and reloaded on change. Calling it again replaces the configuration.
 ///
 /// ```no_run

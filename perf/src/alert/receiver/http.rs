@@ -37,9 +37,8 @@ impl JsonPoster {
         for (name, value) in headers {
             request = request.header(name, value);
         }
-        let mut response = request
-            .send(body)
-            .map_err(|error| DeliveryError::retryable(format!("POST {url} failed: {error}")))?;
+        let mut response =
+            request.send(body).map_err(|error| DeliveryError::retryable(format!("POST {url} failed: {error}")))?;
 
         let status = response.status().as_u16();
         if (200..300).contains(&status) {

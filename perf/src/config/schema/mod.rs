@@ -1,9 +1,10 @@
 //! The typed configuration: one plain struct per section of the file.
 //!
-//! Some sections have no reader in the runtime yet: alert rules, receivers, routes, silences,
-//! escalation policies, thresholds, exports and the HTTP endpoint. They are still read and
-//! validated in full, so that a mistake is reported when the file is loaded. Their future
-//! readers find typed values in [`crate::config::current`].
+//! The alerting sections (alert rules, receivers, routes, silences, escalation policies and the
+//! thresholds that rules name) drive the alert manager through [`crate::alert::from_config`].
+//! Some sections have no reader in the runtime yet: exports and the HTTP endpoint. They are
+//! still read and validated in full, so that a mistake is reported when the file is loaded.
+//! Their future readers find typed values in [`crate::config::current`].
 
 mod alerts;
 mod caches;

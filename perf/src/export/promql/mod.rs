@@ -166,9 +166,9 @@ impl Translator {
         }
     }
 
-    /// Translates `not operand`: an inverted comparison, the presence of a metric, or an
-    /// error when PromQL has no equivalent (it has no unary `not`; `a and not b` is handled by
-    /// [`Translator::binary`] as `a unless b`).
+    /// Translates `not operand` into an inverted comparison or the presence of a metric.
+    /// PromQL has no unary `not`, so other operands are rejected, and [`Translator::binary`]
+    /// writes `a and not b` as `a unless b`.
     fn negate(&self, span: Span, operand: &Expr) -> Result<Node, PromqlError> {
         match &operand.kind {
             ExprKind::Binary { op, left, right } if op.is_comparison() => {
@@ -197,10 +197,10 @@ impl Translator {
         match op {
             BinaryOp::And => {
                 if let Some(negated) = not_operand(right) {
-                    return self.unless(span, left, negated);
+                    return self.unless(left, negated);
                 }
                 if let Some(negated) = not_operand(left) {
-                    return self.unless(span, right, negated);
+                    return self.unless(right, negated);
                 }
                 let (left, right) = (self.condition_node(left)?, self.condition_node(right)?);
                 Ok(set_operation(left, "and", right, 2))
@@ -240,13 +240,14 @@ impl Translator {
                         ))
                     }
                 };
-                let text = format!("{} {} {}", left_node.wrapped(precedence), op.symbol(), right_node.wrapped(precedence + 1));
+                let text =
+                    format!("{} {} {}", left_node.wrapped(precedence), op.symbol(), right_node.wrapped(precedence + 1));
                 Ok(Node { text, shape, precedence })
             }
         }
     }
 
-    fn unless(&self, _span: Span, kept: &Expr, removed: &Expr) -> Result<Node, PromqlError> {
+    fn unless(&self, kept: &Expr, removed: &Expr) -> Result<Node, PromqlError> {
         let (kept, removed) = (self.condition_node(kept)?, self.condition_node(removed)?);
         Ok(set_operation(kept, "unless", removed, 2))
     }
@@ -256,7 +257,9 @@ impl Translator {
         let node = self.translate(expr)?;
         match node.shape {
             Shape::Vector(_) => Ok(node),
-            Shape::Scalar => Err(PromqlError::new(expr.span, "this condition compares constants only; compare a metric")),
+            Shape::Scalar => {
+                Err(PromqlError::new(expr.span, "this condition compares constants only; compare a metric"))
+            }
         }
     }
 }
@@ -306,6 +309,11 @@ fn number(value: f64) -> String {
     format!("{value}")
 }
 
+/// Metrics whose values are read as they are (gauges), as opposed to counters.
+fn is_gauge(metric: Metric) -> bool {
+    matches!(metric, Metric::InFlight | Metric::CacheSize | Metric::Entries | Metric::Health)
+}
+
 impl Node {
     fn scalar(text: String) -> Node {
         Node { text, shape: Shape::Scalar, precedence: ATOMIC }
@@ -341,8 +349,3 @@ impl std::error::Error for PromqlError {}
 
 #[cfg(test)]
 mod tests;
-
-/// Metrics whose values are read as they are (gauges), as opposed to counters.
-fn is_gauge(metric: Metric) -> bool {
-    matches!(metric, Metric::InFlight | Metric::CacheSize | Metric::Entries | Metric::Health)
-}

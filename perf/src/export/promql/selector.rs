@@ -20,8 +20,8 @@ const CACHE_LABELS: &[&str] = &["cache", "component"];
 /// A selector resolved to an exported family.
 pub(super) struct Family {
     metric: Metric,
-    /// Family name with the namespace, without a `_total`, `_bucket` or other suffix the
-    /// reading adds.
+    /// Sample name with the namespace (`perf_calls_total`); for the latency histogram, the
+    /// name without its `_bucket`, `_sum` and `_count` suffixes.
     name: String,
     /// Matchers added by the metric, such as `result="error"`.
     extra: Vec<String>,
@@ -60,6 +60,8 @@ impl Family {
             // NOTE: only cache health is exported under a fixed name; the health sample of
             // another collector is `<namespace>_<kind>_health`, whose kind a rule does not name.
             Metric::Health => (prefixed("cache_health_score"), None, cache_labels()),
+            // NOTE: a rule cannot tell a custom counter from a gauge, so a plain read uses the
+            // name as written, while `rate` and `increase` add `_total` as counters are exported.
             Metric::Custom => {
                 let name = custom_name(selector, span)?;
                 let mut labels: Vec<String> = selector
@@ -111,7 +113,9 @@ impl Family {
         match self.metric {
             Metric::ErrorRate => Ok(self.ratio(&format!("result={}", quote("error")))),
             Metric::HitRate => Ok(self.ratio(&format!("result={}", quote("hit")))),
-            Metric::Latency => Err(PromqlError::new(self.span, "a latency distribution needs a quantile, like p99(latency)")),
+            Metric::Latency => {
+                Err(PromqlError::new(self.span, "a latency distribution needs a quantile, like p99(latency)"))
+            }
             Metric::Health => {
                 let text = format!("{} / 100", self.sum(&self.labels, |selector| selector.to_owned(), &self.name, &[]));
                 Ok(self.node(text, 5))
@@ -123,7 +127,7 @@ impl Family {
         }
     }
 
-    /// `rate(counter)`: increase per second over the range.
+    /// Reads `rate(counter)`: the increase per second over the range.
     pub(super) fn rate(&self) -> Result<Node, PromqlError> {
         let range = prometheus_duration(self.range);
         let name = self.counter_name()?;
@@ -131,7 +135,7 @@ impl Family {
         Ok(self.node(text, ATOMIC))
     }
 
-    /// `increase(counter, window)` and `delta(value, window)`: the change over `window`.
+    /// Reads `increase(counter, window)` and `delta(value, window)`: the change over `window`.
     pub(super) fn change(&self, window: String, function: Function, span: Span) -> Result<Node, PromqlError> {
         if is_gauge(self.metric) {
             let text = self.sum(&self.labels, |selector| format!("delta({selector}[{window}])"), &self.name, &[]);
@@ -155,7 +159,7 @@ impl Family {
         Ok(self.node(text, ATOMIC))
     }
 
-    /// A latency quantile from the bucket counters over the range.
+    /// Reads a latency quantile from the bucket counters over the range.
     pub(super) fn quantile(&self, quantile: f64) -> Result<Node, PromqlError> {
         let range = prometheus_duration(self.range);
         let buckets = format!("{}_bucket", self.name);
@@ -163,7 +167,7 @@ impl Family {
         Ok(self.node(format!("histogram_quantile({}, {sum})", super::number(quantile)), ATOMIC))
     }
 
-    /// `mean(latency)`: the sum of latencies divided by the count over the range.
+    /// Reads `mean(latency)`: the sum of latencies divided by the count over the range.
     pub(super) fn mean(&self) -> Result<Node, PromqlError> {
         let range = prometheus_duration(self.range);
         let rate = |selector: &str| format!("rate({selector}[{range}])");
@@ -172,7 +176,8 @@ impl Family {
         Ok(self.node(format!("{total} / {count}"), 5))
     }
 
-    /// `absent(selector, window)`: no sample of any matching series over `window`.
+    /// Reads `absent(selector, window)`: true when no matching series has a sample over
+    /// `window`.
     pub(super) fn absent(&self, window: String) -> Result<Node, PromqlError> {
         let name = self.presence_name();
         let parts: Vec<String> = self
@@ -184,8 +189,8 @@ impl Family {
         Ok(Node::vector(parts.join(" and on () "), &[], precedence))
     }
 
-    /// `not absent(selector, window)`: one series per matching site or cache with a sample
-    /// over `window`.
+    /// Reads `not absent(selector, window)`: one series per matching site or cache with a
+    /// sample over `window`.
     pub(super) fn present(&self, window: String) -> Result<Node, PromqlError> {
         let name = self.presence_name();
         let inner = self
@@ -197,8 +202,8 @@ impl Family {
         Ok(self.node(format!("group by ({}) ({inner})", self.labels.join(", ")), ATOMIC))
     }
 
-    /// `errors / calls` or `hits / gets` over the range: the rate of the series with
-    /// `numerator` divided by the rate of all series.
+    /// Reads `errors / calls` or `hits / gets` over the range: the rate of the series with
+    /// the `numerator` matcher divided by the rate of all series.
     fn ratio(&self, numerator: &str) -> Node {
         let range = prometheus_duration(self.range);
         let rate = |selector: &str| format!("rate({selector}[{range}])");
@@ -236,8 +241,7 @@ impl Family {
         self.alternatives
             .iter()
             .map(|matchers| {
-                let all: Vec<&str> =
-                    matchers.iter().chain(&self.extra).chain(more).map(String::as_str).collect();
+                let all: Vec<&str> = matchers.iter().chain(&self.extra).chain(more).map(String::as_str).collect();
                 if all.is_empty() {
                     name.to_owned()
                 } else {
@@ -313,7 +317,9 @@ fn site_alternatives(
         splits
             .into_iter()
             .rev()
-            .map(|(module, function)| vec![format!("module={}", quote(module)), format!("function={}", quote(function))])
+            .map(|(module, function)| {
+                vec![format!("module={}", quote(module)), format!("function={}", quote(function))]
+            })
             .collect()
     };
     Ok(alternatives

@@ -117,15 +117,15 @@ fn promql_or_inside_and_keeps_parentheses() {
 
 #[test]
 fn promql_not_inverts_comparison() {
-    assert_eq!(
-        translate("not in_flight > 5"),
-        "sum by (component, module, function) (perf_calls_in_flight) <= 5"
-    );
+    assert_eq!(translate("not in_flight > 5"), "sum by (component, module, function) (perf_calls_in_flight) <= 5");
 }
 
 #[test]
 fn promql_absent_and_present() {
-    assert_eq!(translate(r#"absent(calls{component="search"}, 10m)"#), r#"absent_over_time(perf_calls_total{component="search"}[10m])"#);
+    assert_eq!(
+        translate(r#"absent(calls{component="search"}, 10m)"#),
+        r#"absent_over_time(perf_calls_total{component="search"}[10m])"#
+    );
     assert_eq!(
         translate(r#"not absent(calls{component="search"}, 10m)"#),
         r#"group by (component, module, function) (present_over_time(perf_calls_total{component="search"}[10m]))"#
