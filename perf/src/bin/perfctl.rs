@@ -1,5 +1,6 @@
-//! `perfctl`: validates perf configuration files and prints their effective configuration.
-//! Run `perfctl help` for the commands.
+//! `perfctl`: validates perf configuration files, prints their effective configuration, writes
+//! their alert rules as a Prometheus rule file, writes a Grafana dashboard and renders HTML
+//! reports. Run `perfctl help` for the commands.
 
 fn main() {
     let arguments = std::env::args_os().skip(1).collect();
