@@ -2,9 +2,10 @@
 //! `[alerts]`, `[receivers]`, `[[routes]]`, `[silences]`, `[escalation]` and the
 //! `[thresholds]` that rules name.
 //!
-//! [`crate::config::init`] and every successful reload call [`build`] before the new
-//! configuration takes effect, so a configuration whose alerting part cannot be built is
-//! rejected as a whole and the last good one, with its manager, stays in effect. A new manager
+//! [`crate::config::init`], every successful reload and every runtime change through
+//! [`crate::config::set`] call [`build`] before the new configuration takes effect. So a
+//! configuration whose alerting part cannot be built is rejected as a whole, and the last good
+//! one, with its manager, stays in effect. A new manager
 //! starts with no alert state: after a reload, pending `for` timers, firing alerts, groups,
 //! escalations, acknowledgements and silences added through the API start over, so alerts
 //! still active fire and notify again. A file with none of these sections leaves alerting

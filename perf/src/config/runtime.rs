@@ -22,10 +22,10 @@ static CURRENT: Lazy<ArcSwap<Settings>> = Lazy::new(|| ArcSwap::from_pointee(Set
 /// The store of [`init`], and its watcher when the file is watched.
 static RUNTIME: Mutex<Option<(ConfigStore, Option<ConfigWatcher>)>> = Mutex::new(None);
 
-/// Loads the configuration file of the process and applies it: the collector starts with the
-/// settings of `[collector]` (or restarts, if they differ from the running ones), sites are
-/// turned on and off by `[sites]` and `[components]`, the alerting sections install an alert
-/// manager (see [`crate::alert::from_config`]), and, when `[reload] watch` is true,
+/// Loads the configuration file of the process and applies it. The collector starts with the
+/// settings of `[collector]` (or restarts, if they differ from the running ones), and sites are
+/// turned on and off by `[sites]` and `[components]`. The alerting sections install an alert
+/// manager (see [`crate::alert::from_config`]). When `[reload] watch` is true,
 /// the file is watched and reloaded on change. Calling it again replaces the configuration.
 ///
 /// ```no_run
