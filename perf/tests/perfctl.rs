@@ -50,3 +50,21 @@ fn perfctl_config_prints_sources() {
 fn perfctl_without_arguments_is_usage_error() {
     assert_eq!(perfctl(&[]).status.code(), Some(2));
 }
+
+#[test]
+fn perfctl_check_rejects_what_init_rejects() {
+    let dir = std::env::temp_dir().join(format!("perfctl-alerting-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("rate_limit.toml");
+    let text = "[receivers.hook]\nkind = \"webhook\"\nurl = \"http://127.0.0.1:9/hook\"\nrate_limit = \"20/m\"\n\n[[routes]]\nreceiver = \"hook\"\n";
+    std::fs::write(&path, text).unwrap();
+
+    let output = perfctl(&["check", path.to_str().unwrap()]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let expected = format!("{}:4:14: receivers.hook.rate_limit: ", path.display());
+    assert!(stderr.starts_with(&expected), "{stderr}");
+    assert_eq!(stderr.lines().filter(|line| line.contains("rate_limit")).count(), 1, "{stderr}");
+}

@@ -28,7 +28,7 @@ fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         None => LoadOptions::new(),
     };
 
-    match config::check_file(file, &options) {
+    match config::check_file(file, &options).and_then(check_alerting) {
         Ok(loads) => {
             let profiles: Vec<String> =
                 loads.iter().map(|loaded| loaded.profile.clone().unwrap_or_else(|| "(none)".to_owned())).collect();
@@ -44,4 +44,15 @@ fn run(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             EXIT_INVALID
         }
     }
+}
+
+/// Builds the alert manager of every load, as `config::init` does, so that the file passes
+/// `check` only if it also starts. The same error under several profiles is reported once.
+fn check_alerting(loads: Vec<config::Loaded>) -> Result<Vec<config::Loaded>, config::ConfigErrors> {
+    let errors: Vec<config::ConfigError> =
+        loads.iter().filter_map(|loaded| crate::alert::from_config::build(loaded).err()).flatten().collect();
+    if errors.is_empty() {
+        return Ok(loads);
+    }
+    Err(config::ConfigErrors::from_vec(errors))
 }
