@@ -66,5 +66,5 @@ fn perfctl_check_rejects_what_init_rejects() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     let expected = format!("{}:4:14: receivers.hook.rate_limit: ", path.display());
     assert!(stderr.starts_with(&expected), "{stderr}");
-    assert_eq!(stderr.lines().filter(|line| line.contains("rate_limit")).count(), 1, "{stderr}");
+    assert_eq!(stderr.lines().filter(|line| line.contains("receivers.hook.rate_limit")).count(), 1, "{stderr}");
 }
