@@ -1,9 +1,9 @@
 //! The clock of the hot path.
 //!
-//! Monitored calls read the CPU's time-stamp counter through `quanta` (about 7 ns a read on
-//! x86_64 with an invariant TSC), and fall back to the monotonic clock where the counter is not
-//! usable. The clock is calibrated once, on first use; `perf::start` does that up front so the
-//! first monitored call does not pay for it.
+//! Monitored calls read the CPU's time-stamp counter through `quanta` (about 9.5 ns a read on
+//! the AMD EPYC machine of docs/BENCHMARKS.md, an x86_64 with an invariant TSC), and fall back
+//! to the monotonic clock where the counter is not usable. The clock is calibrated once, on
+//! first use; `perf::start` does that up front so the first monitored call does not pay for it.
 
 use once_cell::sync::Lazy;
 
