@@ -12,7 +12,7 @@
 //!
 //! Run with `cargo bench -p perf-tests --bench exposition`. After criterion's report, the
 //! binary prints a Markdown table of the mean time and the allocations per scrape, and the
-//! speed ratio. docs/BENCHMARKS-export.md records a run.
+//! speed ratio. docs/BENCHMARKS.md records a run.
 
 // Printing the summary table is this binary's job.
 #![allow(clippy::print_stdout)]
