@@ -294,26 +294,25 @@ fn run(exporter: Exporter, interval: Duration, stop: &(Mutex<bool>, Condvar)) {
     let (stopping, wake) = stop;
     let mut next = Instant::now();
     loop {
-        {
-            let mut stopped = stopping.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            while !*stopped {
-                let now = Instant::now();
-                if now >= next {
-                    break;
-                }
-                stopped = wake.wait_timeout(stopped, next - now).unwrap_or_else(|poisoned| poisoned.into_inner()).0;
-            }
-            if *stopped {
-                return;
-            }
-        }
-
+        // The first export runs as soon as the schedule starts, even if it is stopped at once.
         // The error is logged and recorded by `run_once`; the next tick retries.
         let _ = exporter.run_once();
         next += interval;
         let now = Instant::now();
         if next < now {
             next = now + interval;
+        }
+
+        let mut stopped = stopping.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        while !*stopped {
+            let now = Instant::now();
+            if now >= next {
+                break;
+            }
+            stopped = wake.wait_timeout(stopped, next - now).unwrap_or_else(|poisoned| poisoned.into_inner()).0;
+        }
+        if *stopped {
+            return;
         }
     }
 }
