@@ -1,5 +1,5 @@
 //! Stores: the recorded front a program calls ([`Cache`], [`AsyncCache`]) over a backend
-//! that holds the entries (a `HashMap`, `lru`, `quick_cache` or `moka`).
+//! that keeps the entries (a `HashMap`, `lru`, `quick_cache` or `moka`).
 //!
 //! The front records hits, misses, loads and latencies. The backend reports every entry that
 //! enters or leaves it, with the cause, through its [`EntryTracker`], which keeps the entry

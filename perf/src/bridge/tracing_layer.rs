@@ -63,7 +63,7 @@ struct SpanCall {
 }
 
 impl TracingLayer {
-    /// Creates a layer that records no span until told which ones.
+    /// Creates a layer that records no span until a rule selects some.
     pub fn new() -> Self {
         TracingLayer::default()
     }

@@ -20,7 +20,7 @@
 //! | `perf_build_info` | info (gauge in 0.0.4) | `version`, and `app`, `app_version` when set |
 //! | every `counter!`, `gauge!`, `float_gauge!`, `histogram!` | as registered | as registered |
 //!
-//! `function` is the site's name without its module path (`Cart::add`), so it tells apart the
+//! `function` is the site's name without its module path (`Cart::add`), so it distinguishes the
 //! methods of two types in one module. A user label that clashes with one of ours is renamed
 //! `exported_<name>`.
 //!
@@ -102,7 +102,7 @@ pub struct ExpositionOptions {
 /// Error returned by [`Exposition::new`] for settings that cannot work.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ExpositionError {
-    /// A bucket list is not strictly ascending, or holds a value that is not finite and
+    /// A bucket list is not strictly ascending, or contains a value that is not finite and
     /// positive.
     #[error("invalid {list}: {value} at position {position}; bounds must be finite, positive and strictly ascending")]
     InvalidBucket {
