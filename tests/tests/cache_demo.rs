@@ -5,6 +5,7 @@
 #[allow(dead_code)]
 #[path = "../../examples/demo/mod.rs"]
 mod demo;
+mod prometheus;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -48,7 +49,8 @@ fn counter(value: Option<MetricValue>) -> u64 {
     }
 }
 
-fn run_demo(root: &Path) -> perf::Snapshot {
+/// Runs the demo for 3 s and returns its snapshot and the body of its `/metrics`.
+fn run_demo(root: &Path) -> (perf::Snapshot, String) {
     // A 256 KiB cache over 2.4 MiB of files: the popular files hit, the tail evicts.
     let options = Options {
         duration: None,
@@ -64,16 +66,26 @@ fn run_demo(root: &Path) -> perf::Snapshot {
     let mut demo = Demo::start(&options).unwrap();
     assert_eq!(demo.file_counts(), (FILES, 0));
     std::thread::sleep(Duration::from_secs(3));
+    let endpoint = demo.addr().expect("the demo serves perf's endpoint");
+    let mut response = prometheus::http_client().get(&format!("http://{endpoint}/metrics")).call().unwrap();
+    assert_eq!(response.status(), 200);
+    let metrics = response.body_mut().read_to_string().unwrap();
     demo.stop();
     let snapshot = perf::snapshot();
     drop(demo);
-    snapshot
+    (snapshot, metrics)
 }
 
 #[test]
 fn demo_serves_cached_files() {
     let root = generate_tree();
-    let snapshot = run_demo(&root);
+    let (snapshot, metrics) = run_demo(&root);
+
+    let check = prometheus::promtool(&["check", "metrics"], metrics.as_bytes());
+    let report = format!("{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
+    assert_eq!(check.status.code(), Some(0), "promtool check metrics on the demo's /metrics: {report}");
+    assert_eq!(report.trim(), "", "promtool lint output on the demo's /metrics");
+    assert!(metrics.contains("perf_cache_gets_total{"), "the demo's /metrics has the cache");
 
     let handler = snapshot.site(HANDLER_SITE).unwrap();
     assert!(handler.calls > 100, "requests served: {}", handler.calls);
