@@ -2,9 +2,10 @@
 //! handlers and a byte-weighted `#[derive(MonitoredCache)]` cache in front of the disk, driven
 //! by a built-in load generator with Zipf-skewed popularity over 127.0.0.1.
 //!
-//! Run with `cargo run --release --example demo` (`-- --help` lists the flags). It prints a
-//! progress line while it runs and a summary table from `perf::snapshot()` when it ends, after
-//! `--duration` or on Ctrl-C; `--json PATH` also writes the snapshot.
+//! Run with `cargo run --release --example demo` (`-- --help` lists the flags). While it runs,
+//! perf's endpoint on `--addr` (127.0.0.1:9184) serves the live dashboard and `/metrics`, and
+//! stderr shows a progress line. When it ends, after `--duration` or on Ctrl-C, it prints a
+//! summary table from `perf::snapshot()`, and `--json PATH` also writes the snapshot.
 
 #[path = "demo/mod.rs"]
 mod demo;
