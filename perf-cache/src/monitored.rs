@@ -10,7 +10,7 @@ use crate::store::{CacheBuilder, Store, StoreConfig};
 /// A cache that reports its statistics, latencies and health.
 ///
 /// The stores of this crate ([`Cache`](crate::Cache), [`AsyncCache`](crate::AsyncCache))
-/// implement it, and `#[derive(MonitoredCache)]` implements it for a type that holds one, by
+/// implement it, and `#[derive(MonitoredCache)]` implements it for a type that contains one, by
 /// delegating to that field.
 pub trait MonitoredCache {
     /// Returns the name the cache reports under.
@@ -34,7 +34,7 @@ pub trait MonitoredCache {
     }
 }
 
-/// What `#[derive(MonitoredCache)]` records about a cache type: its `static` collector and
+/// The facts `#[derive(MonitoredCache)]` records about a cache type: its `static` collector and
 /// the configuration of its store.
 ///
 /// ```

@@ -3,7 +3,7 @@
 //! Each instrumented function gets, inside its body, one `static` site registered with
 //! `inventory` and a guard around the original body. The generated code names everything
 //! through `perf::__private` (or the path given with `crate = ...`), and its identifiers start
-//! with `__perf` so they cannot collide with the user's.
+//! with `__perf`, a prefix user code is unlikely to use.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};

@@ -24,7 +24,7 @@ use crate::stats::RemovalCause;
 /// Computes the weight of an entry, in units of the capacity: bytes for a byte-weighted cache.
 pub type Weigher<K, V> = fn(&K, &V) -> u64;
 
-/// How a store is built: capacity, weigher and time to live.
+/// The settings a store is built with: capacity, weigher and time to live.
 pub struct StoreConfig<K, V> {
     capacity: Option<u64>,
     weigher: Option<Weigher<K, V>>,
@@ -125,7 +125,7 @@ pub trait AsyncBackend: Send + Sync + 'static {
 pub trait Expiring {}
 
 impl<K, V> StoreConfig<K, V> {
-    /// A configuration with no capacity, no weigher and no time to live.
+    /// Returns a configuration with no capacity, no weigher and no time to live.
     pub const fn new() -> Self {
         StoreConfig { capacity: None, weigher: None, time_to_live: None }
     }

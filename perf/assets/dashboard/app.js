@@ -102,8 +102,16 @@ async function updateFiringCount() {
 function showStatus(state, detail) {
   const dot = document.getElementById("live-dot");
   const text = document.getElementById("live-text");
-  dot.className = "dot " + (state === "live" ? "live" : state === "down" ? "down" : "");
-  text.textContent = state === "live" ? "live" : state === "down" ? `offline: ${detail}` : "connecting";
+  if (state === "live") {
+    dot.className = "dot live";
+    text.textContent = "live";
+  } else if (state === "down") {
+    dot.className = "dot down";
+    text.textContent = `offline: ${detail}`;
+  } else {
+    dot.className = "dot";
+    text.textContent = "connecting";
+  }
 }
 
 window.addEventListener("hashchange", route);

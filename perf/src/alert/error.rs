@@ -10,11 +10,11 @@ pub enum AlertError {
     Expression {
         /// Name of the rule.
         rule: String,
-        /// Which expression: `expr`, `recovery` or `fallback`.
+        /// The expression at fault: `expr`, `recovery` or `fallback`.
         field: &'static str,
         /// The expression text.
         expr: String,
-        /// What is wrong, at byte ranges of `expr`.
+        /// The problems, at byte ranges of `expr`.
         errors: RuleErrors,
     },
     /// A value of the set-up is invalid; the message names it and the fix.

@@ -1,4 +1,4 @@
-//! Escalation policies: who is notified, and when, while nobody acknowledges an alert.
+//! Escalation policies: who is notified, and when, while an alert stays unacknowledged.
 //!
 //! When an alert routed to a policy fires, level 0 is notified at once. Each level has a
 //! `delay`: if the alert is still firing and unacknowledged that long after its level was
@@ -120,7 +120,7 @@ impl Escalations {
     }
 
     /// Moves every escalation whose delay has passed at `now` to its next level and returns
-    /// the notifications. `alert` looks up the current alert; `muted` says whether it is muted.
+    /// the notifications. `alert` looks up the current alert; `muted` returns whether it is muted.
     pub(crate) fn due(
         &mut self,
         now: SystemTime,

@@ -16,7 +16,7 @@ use super::rule::FlapDetection;
 use super::state::{Acknowledgement, AlertState};
 use crate::threshold::Labels;
 
-/// What one evaluation says about an alert's condition.
+/// The result of one evaluation of an alert's condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Signal {
     /// The condition holds.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::state::{Alert, AlertState};
 use crate::threshold::Labels;
 
-/// What is sent to one receiver at one time.
+/// The message sent to one receiver at one time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {
     /// Name of the receiver.
@@ -30,7 +30,7 @@ pub struct Notification {
     pub escalation: Option<EscalationStep>,
 }
 
-/// Where an escalation stands when it notifies.
+/// The state of an escalation when it notifies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EscalationStep {
     /// Name of the policy.

@@ -56,7 +56,7 @@ pub struct TracingLayer {
     sites: RwLock<HashMap<Identifier, Option<&'static Site>>>,
 }
 
-/// What the layer keeps in a recorded span until it closes.
+/// The state the layer keeps in a recorded span until it closes.
 struct SpanCall {
     guard: CallGuard<SPAN_FEATURES>,
     failed: bool,

@@ -51,7 +51,7 @@ impl Subscribers {
         receiver
     }
 
-    /// Sends `event` to every subscriber that keeps up, forgets those that are gone, and emits
+    /// Sends `event` to every subscriber that keeps up, drops those that are gone, and emits
     /// it on the event bus.
     pub(crate) fn publish(&self, event: &ReloadEvent) {
         crate::event::emit(event.to_bus_event());

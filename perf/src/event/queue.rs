@@ -1,7 +1,8 @@
 //! The bounded queue of one subscriber.
 //!
-//! The emitter never waits for the subscriber: when the queue is full the oldest event is
-//! dropped to make room, and the loss is counted. A blocking reader waits on a condition
+//! The emitter never waits for the subscriber to read: when the queue is full the oldest event
+//! is dropped to make room, and the loss is counted. It only takes the queue's mutex for the
+//! push, which readers hold for one pop. A blocking reader waits on a condition
 //! variable, an async reader leaves its waker.
 
 use std::collections::VecDeque;

@@ -65,8 +65,28 @@ export function mount(root, app) {
   };
 }
 
+// Returns the colour class of an alert card: red for a critical firing alert, orange for a
+// warning or a pending alert, green otherwise.
+function alertTone(alert) {
+  if (alert.state === "firing") {
+    return alert.severity === "warning" ? "warning" : "critical";
+  }
+  if (alert.state === "pending") {
+    return "warning";
+  }
+  return "healthy";
+}
+
+// Returns the colour class of a severity pill.
+function severityTone(severity) {
+  if (severity === "critical" || severity === "warning") {
+    return severity;
+  }
+  return "metric";
+}
+
 function alertCard(alert, now, act) {
-  const tone = alert.state === "firing" ? (alert.severity === "warning" ? "warning" : "critical") : alert.state === "pending" ? "warning" : "healthy";
+  const tone = alertTone(alert);
   const silence = h("select", { "aria-label": "Silence for" }, SILENCE_CHOICES.map((choice) => h("option", { value: choice }, choice)));
   const silenced = alert.silenced_until_ms && alert.silenced_until_ms > now;
 
@@ -74,7 +94,7 @@ function alertCard(alert, now, act) {
     h("header", null,
       h("span", { class: "title" }, alert.rule),
       pill(alert.state, alert.state),
-      alert.severity ? pill(alert.severity, alert.severity === "critical" ? "critical" : alert.severity === "warning" ? "warning" : "metric") : null,
+      alert.severity ? pill(alert.severity, severityTone(alert.severity)) : null,
     ),
     alert.summary ? h("p", { style: "margin: 0 0 8px" }, alert.summary) : null,
     h("div", { class: "numbers" },

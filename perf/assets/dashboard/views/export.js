@@ -66,7 +66,10 @@ async function save(formatName, button, message) {
 function withLastRun(status) {
   const success = status.last_success_ms || 0;
   const failure = status.last_failure_ms || 0;
-  const lastResult = !success && !failure ? null : success >= failure ? "ok" : "failed";
+  let lastResult = null;
+  if (success || failure) {
+    lastResult = success >= failure ? "ok" : "failed";
+  }
   return Object.assign({}, status, { destination: status.directory, last_run_ms: Math.max(success, failure) || null, last_result: lastResult });
 }
 
@@ -81,7 +84,7 @@ function renderSchedules(root, schedules) {
           h("td", null, String(schedule.format)),
           h("td", { class: "mono" }, schedule.destination || ""),
           h("td", null, format.ago(schedule.last_run_ms, now)),
-          h("td", null, pill(schedule.last_result || "never", schedule.last_result === "ok" ? "ok" : schedule.last_result === "failed" ? "failed" : ""),
+          h("td", null, pill(schedule.last_result || "never", schedule.last_result || ""),
             schedule.last_result === "failed" && schedule.last_error ? h("div", { class: "mono", style: "color: var(--critical); font-size: 12px" }, schedule.last_error) : null,
             schedule.last_result === "ok" && schedule.last_file ? h("div", { class: "mono muted", style: "font-size: 12px; overflow-wrap: anywhere" }, schedule.last_file) : null),
           h("td", { class: "num" }, `${schedule.successes} / ${schedule.failures}`),

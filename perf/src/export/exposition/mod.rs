@@ -65,7 +65,7 @@ pub enum TextFormat {
     OpenMetrics,
 }
 
-/// How histograms (site latency, `histogram!` metrics) are exposed.
+/// The exposition of histograms (site latency, `histogram!` metrics).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HistogramExposition {

@@ -251,7 +251,7 @@ impl Family {
             .collect()
     }
 
-    /// The family read for a counter: a custom counter is exported with `_total`.
+    /// Returns the family read for a counter, because a custom counter is exported with `_total`.
     fn counter_name(&self) -> Result<String, PromqlError> {
         if self.metric == Metric::Custom && !self.name.ends_with("_total") {
             return Ok(format!("{}_total", self.name));
@@ -259,7 +259,7 @@ impl Family {
         Ok(self.name.clone())
     }
 
-    /// The family whose samples show that a metric has data.
+    /// Returns the family whose samples show that a metric has data.
     fn presence_name(&self) -> String {
         match self.metric {
             Metric::Latency => format!("{}_count", self.name),
